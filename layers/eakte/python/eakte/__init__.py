@@ -1,0 +1,1 @@
+"""eAkte Migration: the shared domain library (models, ports, logic, adapters)."""

@@ -1,0 +1,131 @@
+"""Request and response bodies of the caseworker/municipality API (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from eakte.models.document import (
+    CamelModel,
+    DocumentStatus,
+    DocumentType,
+    DossierCandidate,
+    ExtractedField,
+    SubmissionKind,
+)
+
+
+class ErrorBody(CamelModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(CamelModel):
+    error: ErrorBody
+
+
+class UploadRequest(CamelModel):
+    kind: SubmissionKind
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(min_length=1, max_length=100)
+    size: int = Field(ge=0, description="bytes; the upload may not be larger")
+
+
+class UploadForm(CamelModel):
+    url: str
+    fields: dict[str, str]
+
+
+class UploadResponse(CamelModel):
+    submission_id: str
+    upload: UploadForm
+    expires_at: datetime
+
+
+class SubmissionDocument(CamelModel):
+    document_id: str
+    status: DocumentStatus
+    filename: str
+    pages: int = 0
+    reason: str | None = None
+    reason_detail: str | None = None
+
+
+SubmissionState = Literal["UPLOAD_PENDING", "UPLOAD_EXPIRED", "PROCESSING", "COMPLETED",
+                          "NEEDS_REVIEW", "REJECTED", "FAILED"]
+
+
+class SubmissionView(CamelModel):
+    submission_id: str
+    status: SubmissionState
+    kind: SubmissionKind
+    filename: str
+    created_at: datetime
+    expires_at: datetime
+    documents: list[SubmissionDocument]
+
+
+class SubmissionList(CamelModel):
+    items: list[SubmissionView]
+
+
+class DocumentView(CamelModel):
+    document_id: str
+    submission_id: str
+    status: DocumentStatus
+    reason: str | None = None
+    reason_detail: str | None = None
+    filename: str
+    media_type: str | None = None
+    document_type: DocumentType | None = None
+    confidence: float | None = None
+    fields: dict[str, ExtractedField] = Field(default_factory=dict)
+    dossier_id: str | None = None
+    candidates: list[DossierCandidate] = Field(default_factory=list)
+    pages: int = 0
+    ocr_chars: int = 0
+    text: str | None = None
+    received_at: datetime
+    sha256: str | None = None
+
+
+class ContentLink(CamelModel):
+    url: str
+    expires_at: datetime
+
+
+class DocumentSummary(CamelModel):
+    document_id: str
+    status: DocumentStatus
+    filename: str
+    document_type: DocumentType | None = None
+    confidence: float | None = None
+    dossier_id: str | None = None
+    received_at: datetime
+    reason: str | None = None
+    candidates: list[DossierCandidate] = Field(default_factory=list)
+
+
+class DocumentList(CamelModel):
+    items: list[DocumentSummary]
+
+
+class DossierSummary(CamelModel):
+    dossier_id: str
+    surname: str
+    given_names: str
+    birth_date: date | None = None
+    nationality: str | None = None
+    reference_numbers: dict[str, str] = Field(default_factory=dict)
+
+
+class DossierList(CamelModel):
+    items: list[DossierSummary]
+
+
+class DossierView(DossierSummary):
+    sex: str | None = None
+    created_at: datetime
+    documents: list[DocumentSummary]

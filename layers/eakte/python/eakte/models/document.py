@@ -1,0 +1,184 @@
+"""Submissions, documents and dossiers: the records of the eAkte."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class CamelModel(BaseModel):
+    """Python names in code, camelCase on the wire (API contract, queue bodies)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class SubmissionKind(StrEnum):
+    SCAN = "scan"
+    MESSAGE = "message"
+
+
+class MediaType(StrEnum):
+    PDF = "application/pdf"
+    TIFF = "image/tiff"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    XML = "application/xml"
+
+
+SCAN_MEDIA_TYPES = frozenset({MediaType.PDF, MediaType.TIFF, MediaType.JPEG, MediaType.PNG})
+MESSAGE_MEDIA_TYPES = frozenset({MediaType.XML})
+
+
+class DocumentStatus(StrEnum):
+    RECEIVED = "RECEIVED"
+    OCR_DONE = "OCR_DONE"
+    CLASSIFIED = "CLASSIFIED"
+    INDEXED = "INDEXED"
+    NEEDS_REVIEW = "NEEDS_REVIEW"
+    REJECTED = "REJECTED"
+    FAILED = "FAILED"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATUSES
+
+
+FINAL_STATUSES = frozenset(
+    {DocumentStatus.INDEXED, DocumentStatus.NEEDS_REVIEW, DocumentStatus.REJECTED, DocumentStatus.FAILED}
+)
+
+
+class RejectReason(StrEnum):
+    """Why intake refused a file; shown to the sender by GET /api/submissions/{id}."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    TOO_MANY_PAGES = "too_many_pages"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    TYPE_MISMATCH = "type_mismatch"
+    KIND_MISMATCH = "kind_mismatch"
+    CORRUPT = "corrupt"
+    ENCRYPTED = "encrypted"
+    IMAGE_TOO_LARGE = "image_too_large"
+    MALFORMED_XML = "malformed_xml"
+    UNSUPPORTED_MESSAGE = "unsupported_message"
+    UPLOAD_EXPIRED = "upload_expired"
+    UNKNOWN_SUBMISSION = "unknown_submission"
+
+
+class DocumentType(StrEnum):
+    PASSPORT = "passport"
+    IDENTITY_CARD = "identity_card"
+    RESIDENCE_PERMIT = "residence_permit"
+    VISA = "visa"
+    APPLICATION_FORM = "application_form"
+    BIRTH_CERTIFICATE = "birth_certificate"
+    MARRIAGE_CERTIFICATE = "marriage_certificate"
+    EMPLOYMENT_CONTRACT = "employment_contract"
+    PAYSLIP = "payslip"
+    RENTAL_AGREEMENT = "rental_agreement"
+    POLICE_REPORT = "police_report"
+    COURT_DECISION = "court_decision"
+    DECISION_NOTICE = "decision_notice"
+    HEALTH_INSURANCE = "health_insurance"
+    LANGUAGE_CERTIFICATE = "language_certificate"
+    CORRESPONDENCE = "correspondence"
+    OTHER = "other"
+
+
+IDENTITY_DOCUMENT_TYPES = frozenset(
+    {DocumentType.PASSPORT, DocumentType.IDENTITY_CARD, DocumentType.RESIDENCE_PERMIT, DocumentType.VISA}
+)
+
+
+class FieldSource(StrEnum):
+    MRZ = "mrz"
+    TEXT = "text"
+    LAYOUT = "layout"
+    MESSAGE = "message"
+    CORRECTION = "correction"
+
+
+class ExtractedField(CamelModel):
+    value: str
+    confidence: float = Field(ge=0, le=1)
+    source: FieldSource
+
+
+class Submission(CamelModel):
+    submission_id: str
+    tenant: str  # the municipality / police unit / scan provider that submits
+    kind: SubmissionKind
+    filename: str
+    content_type: str
+    declared_size: int
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    object_key: str
+
+
+class DossierCandidate(CamelModel):
+    dossier_id: str
+    score: float
+    reason: str
+
+
+class Document(CamelModel):
+    document_id: str
+    submission_id: str
+    tenant: str
+    kind: SubmissionKind
+    status: DocumentStatus
+    reason: str | None = None  # reject/failure reason code
+    reason_detail: str | None = None
+    filename: str
+    media_type: MediaType | None = None
+    size: int = 0
+    sha256: str | None = None
+    pages: int = 0
+    source_bucket: str
+    source_key: str
+    source_version: str | None = None
+    original_key: str | None = None  # in the archive bucket (or quarantine key in intake)
+    ocr_json_key: str | None = None
+    text_key: str | None = None
+    ocr_chars: int = 0
+    ocr_job_id: str | None = None
+    document_type: DocumentType | None = None
+    confidence: float | None = None
+    fields: dict[str, ExtractedField] = Field(default_factory=dict)
+    dossier_id: str | None = None
+    candidates: list[DossierCandidate] = Field(default_factory=list)
+    correlation_id: str | None = None
+    received_at: datetime
+    updated_at: datetime
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+
+
+class Dossier(CamelModel):
+    dossier_id: str
+    surname: str
+    given_names: str = ""
+    birth_date: date | None = None
+    nationality: str | None = None
+    sex: str | None = None
+    reference_numbers: dict[str, str] = Field(default_factory=dict)
+    created_at: datetime
+    created_from: str | None = None  # document that opened the dossier
+
+
+class StageMessage(CamelModel):
+    """Body of a message between pipeline stages."""
+
+    document_id: str
+    correlation_id: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,155 @@
+"""Ports: the small interfaces the domain talks to. Adapters implement them for AWS
+(`eakte.adapters.aws`), for local OCR (`eakte.adapters.tesseract`) and in memory for
+fast unit tests (`eakte.adapters.memory`). Nothing here imports boto3."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from eakte.models.document import Document, DocumentStatus, Dossier, MediaType, Submission
+from eakte.settings import Stage
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    bucket: str
+    key: str
+    version_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    size: int
+    content_type: str | None
+    last_modified: datetime | None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    version_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    url: str
+    fields: dict[str, str]
+
+
+class ObjectStore(ABC):
+    @abstractmethod
+    def head(self, ref: ObjectRef) -> ObjectInfo: ...
+
+    @abstractmethod
+    def read(self, ref: ObjectRef, max_bytes: int | None = None) -> bytes:
+        """Whole object; raises PermanentError when it is larger than max_bytes."""
+
+    @abstractmethod
+    def iter_chunks(self, ref: ObjectRef, chunk_size: int = 1 << 20) -> Iterator[bytes]: ...
+
+    @abstractmethod
+    def put(self, ref: ObjectRef, body: bytes, content_type: str,
+            metadata: Mapping[str, str] | None = None) -> None: ...
+
+    @abstractmethod
+    def copy(self, source: ObjectRef, target: ObjectRef, metadata: Mapping[str, str] | None = None) -> None: ...
+
+    @abstractmethod
+    def presign_post(self, ref: ObjectRef, content_type: str, max_bytes: int, expires_s: int,
+                     metadata: Mapping[str, str]) -> PresignedPost: ...
+
+    @abstractmethod
+    def presign_get(self, ref: ObjectRef, expires_s: int, filename: str | None = None) -> str: ...
+
+
+class Queue(ABC):
+    """The pipeline's queues, addressed by stage."""
+
+    @abstractmethod
+    def send(self, stage: Stage, body: Mapping[str, Any], group_id: str | None = None,
+             dedup_id: str | None = None) -> str: ...
+
+    @abstractmethod
+    def delay_retry(self, stage: Stage, receipt_handle: str, seconds: int) -> None:
+        """Make a failed message visible again after `seconds` (retry backoff)."""
+
+
+@dataclass(frozen=True)
+class DossierQuery:
+    name: str | None = None
+    birth_date: str | None = None
+    reference: str | None = None
+    limit: int = 25
+
+
+class RecordStore(ABC):
+    """Submissions, documents and dossiers (DynamoDB in AWS and locally via moto)."""
+
+    # submissions
+    @abstractmethod
+    def put_submission(self, submission: Submission) -> None: ...
+
+    @abstractmethod
+    def get_submission(self, submission_id: str) -> Submission | None: ...
+
+    @abstractmethod
+    def list_submissions(self, tenant: str, limit: int = 50) -> list[Submission]: ...
+
+    # documents
+    @abstractmethod
+    def create_document(self, document: Document) -> bool:
+        """Insert if absent; False when a document with this id already exists."""
+
+    @abstractmethod
+    def get_document(self, document_id: str) -> Document | None: ...
+
+    @abstractmethod
+    def save_document(self, document: Document, expected_status: DocumentStatus | None) -> None:
+        """Replace the document; with expected_status the write is conditional (ConflictError)."""
+
+    @abstractmethod
+    def documents_of_submission(self, submission_id: str) -> list[Document]: ...
+
+    @abstractmethod
+    def inbox(self, limit: int = 100) -> list[Document]: ...
+
+    @abstractmethod
+    def documents_of_dossier(self, dossier_id: str) -> list[Document]: ...
+
+    # dossiers
+    @abstractmethod
+    def put_dossier(self, dossier: Dossier) -> None:
+        """Store the dossier and its lookup keys (name tokens, birth date, reference numbers)."""
+
+    @abstractmethod
+    def get_dossier(self, dossier_id: str) -> Dossier | None: ...
+
+    @abstractmethod
+    def find_dossiers(self, query: DossierQuery) -> list[Dossier]: ...
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """Textract-shaped responses (one per result page of GetDocumentTextDetection, or one
+    DetectDocumentText response), parsed by the same textract-trp code for every engine."""
+
+    responses: list[dict[str, Any]]
+    engine: str
+
+
+@dataclass(frozen=True)
+class OcrJob:
+    """An asynchronous OCR job that reports completion later (Textract + SNS)."""
+
+    job_id: str
+    engine: str
+
+
+class OcrEngine(ABC):
+    @abstractmethod
+    def recognize(self, ref: ObjectRef, media_type: MediaType, document_id: str) -> OcrResult | OcrJob:
+        """Read the text of a scan: a result now, or a job whose completion arrives later."""
+
+    @abstractmethod
+    def job_result(self, job_id: str) -> OcrResult:
+        """All result pages of a finished asynchronous job."""

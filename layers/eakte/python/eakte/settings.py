@@ -1,0 +1,200 @@
+"""The one definition of resource names, limits and pipeline settings.
+
+Both the CDK app (`infra/`) and the local runtime (`eakte.local`) import this module, so the
+buckets, queues and tables they create carry the same names and settings. Handlers never
+read this module for *where* things are: they get URLs/ARNs/names from environment variables
+(`EnvVar`), which CDK fills with tokens and the local runtime fills with moto's values.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+
+APP = "eakte"
+DEFAULT_STAGE = "dev"
+DEFAULT_REGION = "eu-central-1"  # Frankfurt; Zurich (eu-central-2) has no Textract
+LOCAL_ACCOUNT = "123456789012"  # moto's default account
+
+
+class EnvVar(StrEnum):
+    """Environment variables that tell a handler where its resources are."""
+
+    STAGE = "EAKTE_STAGE"
+    TABLE = "EAKTE_TABLE"
+    IDEMPOTENCY_TABLE = "EAKTE_IDEMPOTENCY_TABLE"
+    INTAKE_BUCKET = "EAKTE_INTAKE_BUCKET"
+    ARCHIVE_BUCKET = "EAKTE_ARCHIVE_BUCKET"
+    OCR_ENGINE = "EAKTE_OCR_ENGINE"
+    TEXTRACT_TOPIC_ARN = "EAKTE_TEXTRACT_TOPIC_ARN"
+    TEXTRACT_ROLE_ARN = "EAKTE_TEXTRACT_ROLE_ARN"
+    JWT_ISSUER = "EAKTE_JWT_ISSUER"
+    JWT_AUDIENCE = "EAKTE_JWT_AUDIENCE"
+    JWKS_URL = "EAKTE_JWKS_URL"
+    FAULT_INJECTION = "EAKTE_FAULT_INJECTION"
+
+
+class Stage(StrEnum):
+    """Pipeline stages; each is one SQS queue (with a DLQ) in front of one Lambda."""
+
+    INTAKE = "intake"
+    OCR = "ocr"
+    OCR_RESULT = "ocr-result"  # Textract async completion (SNS -> SQS)
+    CLASSIFY = "classify"
+    INDEX = "index"
+    EXCHANGE = "exchange"
+
+
+def queue_env(stage: Stage) -> str:
+    """Name of the environment variable holding the URL of `stage`'s queue."""
+    return f"EAKTE_QUEUE_{stage.name}"
+
+
+class OcrEngineKind(StrEnum):
+    TEXTRACT = "textract"
+    TESSERACT = "tesseract"
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """Queue and consumer settings of one stage, shared by CDK and the local runtime."""
+
+    stage: Stage
+    function: str  # folder under functions/
+    timeout_s: int  # Lambda timeout
+    memory_mb: int
+    batch_size: int
+    max_batching_window_s: int
+    max_receive_count: int
+    # Upper bound of concurrent handler instances. It protects a downstream quota
+    # (Textract: ~1 TPS for sync calls and async starts in eu-central-1).
+    max_concurrency: int
+    retention_days: int = 14
+
+    @property
+    def visibility_timeout_s(self) -> int:
+        # AWS guidance: at least 6x the function timeout, so a retried batch is not
+        # delivered twice while the first invocation is still running.
+        return 6 * self.timeout_s
+
+
+STAGES: dict[Stage, StageSettings] = {
+    s.stage: s
+    for s in (
+        StageSettings(Stage.INTAKE, "intake", timeout_s=60, memory_mb=1024, batch_size=5,
+                      max_batching_window_s=1, max_receive_count=5, max_concurrency=10),
+        StageSettings(Stage.OCR, "ocr", timeout_s=300, memory_mb=2048, batch_size=1,
+                      max_batching_window_s=0, max_receive_count=8, max_concurrency=2),
+        StageSettings(Stage.OCR_RESULT, "ocr_result", timeout_s=120, memory_mb=1024, batch_size=1,
+                      max_batching_window_s=0, max_receive_count=8, max_concurrency=2),
+        StageSettings(Stage.CLASSIFY, "classify", timeout_s=60, memory_mb=1024, batch_size=10,
+                      max_batching_window_s=1, max_receive_count=5, max_concurrency=10),
+        StageSettings(Stage.INDEX, "index", timeout_s=60, memory_mb=512, batch_size=10,
+                      max_batching_window_s=1, max_receive_count=5, max_concurrency=10),
+        StageSettings(Stage.EXCHANGE, "exchange", timeout_s=60, memory_mb=512, batch_size=10,
+                      max_batching_window_s=1, max_receive_count=5, max_concurrency=5),
+    )
+}
+
+# The stages whose consumer Lambda this build ships. The exchange consumer (validation against
+# the eCH XSDs and federal forwarding) belongs to the message-exchange work; until then messages
+# wait in the exchange queue, visible and counted, never dropped.
+CONSUMED_STAGES: tuple[Stage, ...] = (
+    Stage.INTAKE, Stage.OCR, Stage.OCR_RESULT, Stage.CLASSIFY, Stage.INDEX,
+)
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    function: str = "api"
+    timeout_s: int = 29
+    memory_mb: int = 1024
+
+
+API = ApiSettings()
+
+# Upload and intake limits ------------------------------------------------------------------
+MAX_SCAN_BYTES = 50 * 1024 * 1024  # one legacy file of ~100 pages at 300 dpi fits
+MAX_MESSAGE_BYTES = 5 * 1024 * 1024
+MAX_SINGLE_IMAGE_BYTES = 10 * 1024 * 1024  # Textract's limit for a JPEG/PNG; phone photos are ~5 MB
+MAX_PAGES = 500  # Textract async handles 3,000; a single submitted file above 500 is an error
+MAX_IMAGE_PIXELS = 60_000_000  # an A3 page at 600 dpi is ~70 MP; guards decompression bombs
+UPLOAD_URL_TTL_S = 15 * 60
+UPLOAD_GRACE_S = 60  # clock skew between S3's event time and ours
+MAX_FILENAME_CHARS = 200
+
+# Prefixes in the intake bucket
+INCOMING_PREFIX = "incoming/"
+QUARANTINE_PREFIX = "quarantine/"
+INCOMING_RETENTION_DAYS = 30  # originals are copied to the archive; the upload copy expires
+
+# Archive (Object Lock, GOVERNANCE, default retention)
+ARCHIVE_RETENTION_DAYS = 365 * 10
+
+# Classification
+REVIEW_THRESHOLD = 0.6  # below this confidence a document goes to the inbox
+
+# Table layout: one table, overloaded keys, three sparse GSIs (see eakte.dal.records)
+GSI_BY_PARENT = "gsi1"  # documents of a submission; submissions of a tenant
+GSI_INBOX = "gsi2"  # documents that need a human
+GSI_BY_DOSSIER = "gsi3"  # documents of a dossier (timeline)
+GSIS = (GSI_BY_PARENT, GSI_INBOX, GSI_BY_DOSSIER)
+
+# Identity: user groups (Cognito groups in AWS, claims of the dev issuer locally)
+GROUPS = ("caseworker", "teamlead", "municipality", "police", "scanner", "auditor", "ops")
+UPLOADER_GROUPS = frozenset({"municipality", "police", "scanner"})
+READER_GROUPS = frozenset({"caseworker", "teamlead"})
+GROUPS_CLAIM = "cognito:groups"
+TENANT_CLAIM = "custom:municipality"
+TEAM_CLAIM = "custom:team"
+
+LOCAL_HOST = "127.0.0.1"
+LOCAL_PORT = 8080
+LOCAL_AUDIENCE = "eakte-local"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Physical resource names for one stage (deployment) of the app."""
+
+    stage: str = DEFAULT_STAGE
+
+    @property
+    def prefix(self) -> str:
+        return f"{APP}-{self.stage}"
+
+    @property
+    def table(self) -> str:
+        return f"{self.prefix}-records"
+
+    @property
+    def idempotency_table(self) -> str:
+        return f"{self.prefix}-idempotency"
+
+    def bucket(self, kind: str, account: str, region: str) -> str:
+        # bucket names are global: account and region keep them unique
+        return f"{self.prefix}-{kind}-{account}-{region}"
+
+    def intake_bucket(self, account: str, region: str) -> str:
+        return self.bucket("intake", account, region)
+
+    def archive_bucket(self, account: str, region: str) -> str:
+        return self.bucket("archive", account, region)
+
+    def queue(self, stage: Stage) -> str:
+        return f"{self.prefix}-{stage.value}"
+
+    def dlq(self, stage: Stage) -> str:
+        return f"{self.prefix}-{stage.value}-dlq"
+
+    def function(self, name: str) -> str:
+        return f"{self.prefix}-{name}"
+
+    @property
+    def textract_topic(self) -> str:
+        return f"{self.prefix}-textract-complete"
+
+
+def names_from_env() -> Names:
+    return Names(stage=os.environ.get(EnvVar.STAGE, DEFAULT_STAGE))
