@@ -1,0 +1,334 @@
+"""AWS adapters of the ports: S3 object store, SQS queues, DynamoDB record store.
+
+The same code runs in Lambda and locally: locally the environment points boto3 at moto
+(`AWS_ENDPOINT_URL`), so nothing here knows which runtime it is in."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from eakte.errors import ConflictError, NotFoundError, PermanentError, ThrottledError, TransientError
+from eakte.logic.names import name_tokens, normalise_reference
+from eakte.models.document import Document, DocumentStatus, Dossier, Submission
+from eakte.ports import (
+    DossierQuery,
+    ObjectInfo,
+    ObjectRef,
+    ObjectStore,
+    PresignedPost,
+    Queue,
+    RecordStore,
+)
+from eakte.settings import GSI_BY_DOSSIER, GSI_BY_PARENT, GSI_INBOX, Stage, queue_env
+
+_THROTTLE_CODES = frozenset({
+    "ThrottlingException", "Throttling", "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded", "SlowDown", "TooManyRequestsException",
+})
+_TRANSIENT_CODES = frozenset({"InternalError", "InternalServerError", "ServiceUnavailable", "RequestTimeout"})
+
+
+def translate_client_error(error: ClientError, what: str) -> Exception:
+    """Map a botocore error to the domain's typed exceptions (a throttle stays a throttle)."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in _THROTTLE_CODES:
+        return ThrottledError(f"{what}: {code}")
+    if code in _TRANSIENT_CODES:
+        return TransientError(f"{what}: {code}")
+    if code in {"NoSuchKey", "404", "NotFound", "NoSuchBucket", "ResourceNotFoundException"}:
+        return NotFoundError(f"{what}: {code}")
+    if code == "ConditionalCheckFailedException":
+        return ConflictError(f"{what}: {code}")
+    return error
+
+
+class S3ObjectStore(ObjectStore):
+    def __init__(self, client: Any) -> None:
+        self._s3 = client
+
+    @staticmethod
+    def _version(ref: ObjectRef) -> dict[str, str]:
+        return {"VersionId": ref.version_id} if ref.version_id else {}
+
+    def head(self, ref: ObjectRef) -> ObjectInfo:
+        try:
+            r = self._s3.head_object(Bucket=ref.bucket, Key=ref.key, **self._version(ref))
+        except ClientError as e:
+            raise translate_client_error(e, f"head s3://{ref.bucket}/{ref.key}") from e
+        return ObjectInfo(size=r["ContentLength"], content_type=r.get("ContentType"),
+                          last_modified=r.get("LastModified"), metadata=r.get("Metadata", {}),
+                          version_id=r.get("VersionId"))
+
+    def read(self, ref: ObjectRef, max_bytes: int | None = None) -> bytes:
+        try:
+            r = self._s3.get_object(Bucket=ref.bucket, Key=ref.key, **self._version(ref))
+        except ClientError as e:
+            raise translate_client_error(e, f"get s3://{ref.bucket}/{ref.key}") from e
+        if max_bytes is not None and r["ContentLength"] > max_bytes:
+            r["Body"].close()
+            raise PermanentError(f"object larger than {max_bytes} bytes")
+        return r["Body"].read()
+
+    def iter_chunks(self, ref: ObjectRef, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        try:
+            r = self._s3.get_object(Bucket=ref.bucket, Key=ref.key, **self._version(ref))
+        except ClientError as e:
+            raise translate_client_error(e, f"get s3://{ref.bucket}/{ref.key}") from e
+        yield from r["Body"].iter_chunks(chunk_size)
+
+    def put(self, ref: ObjectRef, body: bytes, content_type: str,
+            metadata: Mapping[str, str] | None = None) -> None:
+        try:
+            # an explicit checksum: S3 Object Lock (the archive) refuses writes without one
+            self._s3.put_object(Bucket=ref.bucket, Key=ref.key, Body=body, ContentType=content_type,
+                                Metadata=dict(metadata or {}), ChecksumAlgorithm="SHA256")
+        except ClientError as e:
+            raise translate_client_error(e, f"put s3://{ref.bucket}/{ref.key}") from e
+
+    def copy(self, source: ObjectRef, target: ObjectRef, metadata: Mapping[str, str] | None = None) -> None:
+        src: dict[str, str] = {"Bucket": source.bucket, "Key": source.key, **self._version(source)}
+        extra: dict[str, Any] = {}
+        if metadata is not None:
+            extra = {"Metadata": dict(metadata), "MetadataDirective": "REPLACE"}
+            info = self.head(source)
+            if info.content_type:
+                extra["ContentType"] = info.content_type
+        try:
+            # managed copy: multipart above 8 MB, so 50 MB scans copy fine
+            self._s3.copy(src, target.bucket, target.key, ExtraArgs=extra or None)
+        except ClientError as e:
+            raise translate_client_error(e, f"copy to s3://{target.bucket}/{target.key}") from e
+
+    def presign_post(self, ref: ObjectRef, content_type: str, max_bytes: int, expires_s: int,
+                     metadata: Mapping[str, str]) -> PresignedPost:
+        fields: dict[str, str] = {"Content-Type": content_type}
+        conditions: list[Any] = [{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]]
+        for name, value in metadata.items():
+            fields[f"x-amz-meta-{name}"] = value
+            conditions.append({f"x-amz-meta-{name}": value})
+        r = self._s3.generate_presigned_post(Bucket=ref.bucket, Key=ref.key, Fields=fields,
+                                             Conditions=conditions, ExpiresIn=expires_s)
+        return PresignedPost(url=r["url"], fields=r["fields"])
+
+    def presign_get(self, ref: ObjectRef, expires_s: int, filename: str | None = None) -> str:
+        params: dict[str, str] = {"Bucket": ref.bucket, "Key": ref.key, **self._version(ref)}
+        if filename:
+            ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "document"
+            ascii_name = ascii_name.replace('"', "")
+            params["ResponseContentDisposition"] = f'attachment; filename="{ascii_name}"'
+        return self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
+
+
+class SqsQueue(Queue):
+    """Queues by stage; URLs come from the environment (`EAKTE_QUEUE_<STAGE>`)."""
+
+    def __init__(self, client: Any, urls: Mapping[Stage, str]) -> None:
+        self._sqs = client
+        self._urls = dict(urls)
+
+    @classmethod
+    def from_env(cls, client: Any, env: Mapping[str, str]) -> SqsQueue:
+        return cls(client, {s: env[queue_env(s)] for s in Stage if queue_env(s) in env})
+
+    def url(self, stage: Stage) -> str:
+        try:
+            return self._urls[stage]
+        except KeyError as e:
+            raise PermanentError(f"no queue configured for stage {stage}") from e
+
+    def send(self, stage: Stage, body: Mapping[str, Any], group_id: str | None = None,
+             dedup_id: str | None = None) -> str:
+        extra: dict[str, str] = {}
+        if group_id:
+            extra["MessageGroupId"] = group_id
+        if dedup_id:
+            extra["MessageDeduplicationId"] = dedup_id
+        try:
+            r = self._sqs.send_message(QueueUrl=self.url(stage), MessageBody=json.dumps(body), **extra)
+        except ClientError as e:
+            raise translate_client_error(e, f"send to {stage}") from e
+        return r["MessageId"]
+
+    def delay_retry(self, stage: Stage, receipt_handle: str, seconds: int) -> None:
+        try:
+            self._sqs.change_message_visibility(QueueUrl=self.url(stage), ReceiptHandle=receipt_handle,
+                                                VisibilityTimeout=seconds)
+        except ClientError as e:
+            raise translate_client_error(e, f"delay retry on {stage}") from e
+
+
+_NAME_PREFIX = 3  # lookup partitions hold names sharing their first three letters
+
+
+class DynamoRecordStore(RecordStore):
+    """One table with overloaded keys:
+
+    SUB#id / SUB      submission; gsi1 = TENANT#tenant / createdAt#id
+    DOC#id / DOC      document;   gsi1 = SUB#submission / DOC#id, gsi2 = INBOX (sparse),
+                                  gsi3 = DOS#dossier / receivedAt#id (sparse)
+    DOS#id / DOS      dossier
+    LOOKUP#NAME#abc / token#dossier, LOOKUP#BIRTH#date / dossier, LOOKUP#REF#ref / dossier
+    """
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._ddb = client
+        self._table = table
+
+    # --- helpers
+    def _put(self, item: dict[str, Any], condition: str | None = None,
+             values: dict[str, Any] | None = None) -> None:
+        args: dict[str, Any] = {"TableName": self._table, "Item": item}
+        if condition:
+            args["ConditionExpression"] = condition
+        if values:
+            args["ExpressionAttributeValues"] = values
+        try:
+            self._ddb.put_item(**args)
+        except ClientError as e:
+            raise translate_client_error(e, f"put {item['pk']['S']}") from e
+
+    def _get_body(self, pk: str, sk: str) -> str | None:
+        try:
+            r = self._ddb.get_item(TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": sk}},
+                                   ConsistentRead=True)
+        except ClientError as e:
+            raise translate_client_error(e, f"get {pk}") from e
+        item = r.get("Item")
+        return item["body"]["S"] if item else None
+
+    def _query(self, key_condition: str, values: dict[str, Any], index: str | None = None,
+               limit: int | None = None, forward: bool = True) -> list[dict[str, Any]]:
+        args: dict[str, Any] = {"TableName": self._table, "KeyConditionExpression": key_condition,
+                                "ExpressionAttributeValues": values, "ScanIndexForward": forward}
+        if index:
+            args["IndexName"] = index
+        items: list[dict[str, Any]] = []
+        try:
+            while True:
+                if limit:
+                    args["Limit"] = limit - len(items)
+                r = self._ddb.query(**args)
+                items.extend(r.get("Items", []))
+                if "LastEvaluatedKey" not in r or (limit and len(items) >= limit):
+                    return items
+                args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
+        except ClientError as e:
+            raise translate_client_error(e, f"query {key_condition}") from e
+
+    # --- submissions
+    def put_submission(self, submission: Submission) -> None:
+        self._put({
+            "pk": {"S": f"SUB#{submission.submission_id}"}, "sk": {"S": "SUB"},
+            "gsi1pk": {"S": f"TENANT#{submission.tenant}"},
+            "gsi1sk": {"S": f"{submission.created_at.isoformat()}#{submission.submission_id}"},
+            "body": {"S": submission.model_dump_json()},
+        }, condition="attribute_not_exists(pk)")
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        body = self._get_body(f"SUB#{submission_id}", "SUB")
+        return Submission.model_validate_json(body) if body else None
+
+    def list_submissions(self, tenant: str, limit: int = 50) -> list[Submission]:
+        items = self._query("gsi1pk = :p", {":p": {"S": f"TENANT#{tenant}"}}, index=GSI_BY_PARENT,
+                            limit=limit, forward=False)
+        return [Submission.model_validate_json(i["body"]["S"]) for i in items]
+
+    # --- documents
+    def _document_item(self, doc: Document) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "pk": {"S": f"DOC#{doc.document_id}"}, "sk": {"S": "DOC"},
+            "status": {"S": doc.status.value},
+            "gsi1pk": {"S": f"SUB#{doc.submission_id}"}, "gsi1sk": {"S": f"DOC#{doc.document_id}"},
+            "body": {"S": doc.model_dump_json()},
+        }
+        if doc.status is DocumentStatus.NEEDS_REVIEW:
+            item["gsi2pk"] = {"S": "INBOX"}
+            item["gsi2sk"] = {"S": f"{doc.received_at.isoformat()}#{doc.document_id}"}
+        if doc.dossier_id:
+            item["gsi3pk"] = {"S": f"DOS#{doc.dossier_id}"}
+            item["gsi3sk"] = {"S": f"{doc.received_at.isoformat()}#{doc.document_id}"}
+        return item
+
+    def create_document(self, document: Document) -> bool:
+        try:
+            self._put(self._document_item(document), condition="attribute_not_exists(pk)")
+        except ConflictError:
+            return False
+        return True
+
+    def get_document(self, document_id: str) -> Document | None:
+        body = self._get_body(f"DOC#{document_id}", "DOC")
+        return Document.model_validate_json(body) if body else None
+
+    def save_document(self, document: Document, expected_status: DocumentStatus | None) -> None:
+        if expected_status is None:
+            self._put(self._document_item(document))
+            return
+        try:
+            self._ddb.put_item(TableName=self._table, Item=self._document_item(document),
+                               ConditionExpression="#s = :expected",
+                               ExpressionAttributeNames={"#s": "status"},
+                               ExpressionAttributeValues={":expected": {"S": expected_status.value}})
+        except ClientError as e:
+            raise translate_client_error(e, f"save document {document.document_id}") from e
+
+    def _documents(self, items: list[dict[str, Any]]) -> list[Document]:
+        return [Document.model_validate_json(i["body"]["S"]) for i in items]
+
+    def documents_of_submission(self, submission_id: str) -> list[Document]:
+        return self._documents(self._query("gsi1pk = :p", {":p": {"S": f"SUB#{submission_id}"}},
+                                           index=GSI_BY_PARENT))
+
+    def inbox(self, limit: int = 100) -> list[Document]:
+        return self._documents(self._query("gsi2pk = :p", {":p": {"S": "INBOX"}}, index=GSI_INBOX,
+                                           limit=limit))
+
+    def documents_of_dossier(self, dossier_id: str) -> list[Document]:
+        return self._documents(self._query("gsi3pk = :p", {":p": {"S": f"DOS#{dossier_id}"}},
+                                           index=GSI_BY_DOSSIER, forward=False))
+
+    # --- dossiers
+    def put_dossier(self, dossier: Dossier) -> None:
+        self._put({"pk": {"S": f"DOS#{dossier.dossier_id}"}, "sk": {"S": "DOS"},
+                   "body": {"S": dossier.model_dump_json()}})
+        did = dossier.dossier_id
+        keys: list[tuple[str, str]] = [
+            (f"LOOKUP#NAME#{tok[:_NAME_PREFIX]}", f"{tok}#{did}")
+            for tok in name_tokens(dossier.surname, dossier.given_names)
+        ]
+        if dossier.birth_date:
+            keys.append((f"LOOKUP#BIRTH#{dossier.birth_date.isoformat()}", did))
+        keys += [(f"LOOKUP#REF#{normalise_reference(ref)}", did) for ref in dossier.reference_numbers.values()]
+        for pk, sk in keys:
+            self._put({"pk": {"S": pk}, "sk": {"S": sk}, "dossierId": {"S": did}})
+
+    def get_dossier(self, dossier_id: str) -> Dossier | None:
+        body = self._get_body(f"DOS#{dossier_id}", "DOS")
+        return Dossier.model_validate_json(body) if body else None
+
+    def _ids(self, pk: str, sk_prefix: str | None = None) -> set[str]:
+        if sk_prefix:
+            items = self._query("pk = :p AND begins_with(sk, :s)", {":p": {"S": pk}, ":s": {"S": sk_prefix}})
+        else:
+            items = self._query("pk = :p", {":p": {"S": pk}})
+        return {i["dossierId"]["S"] for i in items}
+
+    def find_dossiers(self, query: DossierQuery) -> list[Dossier]:
+        candidate_sets: list[set[str]] = []
+        if query.name:
+            tokens = [t for t in name_tokens(query.name) if len(t) >= _NAME_PREFIX]
+            candidate_sets += [self._ids(f"LOOKUP#NAME#{t[:_NAME_PREFIX]}", t) for t in tokens]
+        if query.birth_date:
+            candidate_sets.append(self._ids(f"LOOKUP#BIRTH#{query.birth_date}"))
+        if query.reference:
+            candidate_sets.append(self._ids(f"LOOKUP#REF#{normalise_reference(query.reference)}"))
+        if not candidate_sets:
+            return []
+        ids = sorted(set.intersection(*candidate_sets))[: query.limit]
+        found = [self.get_dossier(i) for i in ids]
+        return [d for d in found if d is not None]

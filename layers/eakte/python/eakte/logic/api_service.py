@@ -1,0 +1,220 @@
+"""What the API does, independent of API Gateway: uploads, submission status, documents,
+inbox and dossier search, each with its role and tenant checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+
+from eakte.auth import Principal
+from eakte.errors import EakteError, ForbiddenError, NotFoundError
+from eakte.logic.inspection import media_type_of_declared, media_type_of_filename
+from eakte.logic.intake import Buckets, UploadKey, allowed_media_types, max_bytes
+from eakte.models.api import (
+    ContentLink,
+    DocumentSummary,
+    DocumentView,
+    DossierSummary,
+    DossierView,
+    SubmissionDocument,
+    SubmissionState,
+    SubmissionView,
+    UploadForm,
+    UploadRequest,
+    UploadResponse,
+)
+from eakte.models.document import Document, DocumentStatus, Dossier, Submission, utcnow
+from eakte.ports import DossierQuery, ObjectRef, ObjectStore, RecordStore
+from eakte.settings import MAX_FILENAME_CHARS, READER_GROUPS, UPLOAD_URL_TTL_S, UPLOADER_GROUPS
+
+CONTENT_URL_TTL_S = 300
+
+
+class BadRequestError(EakteError):
+    """The client sent something we refuse; `code` is the stable error code of the API."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe as the last part of an S3 key and in a download header:
+    no directories, no control or bidi characters, no leading dots."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/")
+    base = PurePosixPath(name).name
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C")  # control, format (bidi)
+    base = _UNSAFE.sub("_", base).strip(" .")
+    if not base or base in {".", ".."}:
+        raise BadRequestError("invalid_filename", "the file name is empty after removing unsafe characters")
+    stem, suffix = PurePosixPath(base).stem, PurePosixPath(base).suffix
+    return stem[: MAX_FILENAME_CHARS - len(suffix)] + suffix
+
+
+def submission_state(submission: Submission, documents: list[Document], now: datetime) -> SubmissionState:
+    if not documents:
+        return "UPLOAD_EXPIRED" if now > submission.expires_at else "UPLOAD_PENDING"
+    statuses = {d.status for d in documents}
+    if not all(s.is_final for s in statuses):
+        return "PROCESSING"
+    for status in (DocumentStatus.FAILED, DocumentStatus.NEEDS_REVIEW):
+        if status in statuses:
+            return status.value  # type: ignore[return-value]
+    if statuses == {DocumentStatus.REJECTED}:
+        return "REJECTED"
+    return "COMPLETED"
+
+
+def _summary(doc: Document) -> DocumentSummary:
+    return DocumentSummary(document_id=doc.document_id, status=doc.status, filename=doc.filename,
+                           document_type=doc.document_type, confidence=doc.confidence,
+                           dossier_id=doc.dossier_id, received_at=doc.received_at, reason=doc.reason,
+                           candidates=doc.candidates)
+
+
+def _dossier_summary(d: Dossier) -> DossierSummary:
+    return DossierSummary(dossier_id=d.dossier_id, surname=d.surname, given_names=d.given_names,
+                          birth_date=d.birth_date, nationality=d.nationality,
+                          reference_numbers=d.reference_numbers)
+
+
+class ApiService:
+    def __init__(self, records: RecordStore, objects: ObjectStore, buckets: Buckets,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self._records = records
+        self._objects = objects
+        self._buckets = buckets
+        self._clock = clock
+
+    # --- checks
+    @staticmethod
+    def _require(principal: Principal, groups: frozenset[str], what: str) -> None:
+        if not principal.in_any(groups):
+            raise ForbiddenError(f"{what} needs one of the roles {', '.join(sorted(groups))}")
+
+    def _visible_submission(self, principal: Principal, submission_id: str) -> Submission:
+        self._require(principal, UPLOADER_GROUPS | READER_GROUPS, "reading a submission")
+        submission = self._records.get_submission(submission_id)
+        # a sender asking for another sender's submission learns nothing, not even that it exists
+        if submission is None or (not principal.in_any(READER_GROUPS) and submission.tenant != principal.tenant):
+            raise NotFoundError(f"submission {submission_id} not found")
+        return submission
+
+    # --- uploads and submissions
+    def create_upload(self, principal: Principal, request: UploadRequest) -> UploadResponse:
+        self._require(principal, UPLOADER_GROUPS, "uploading")
+        if not principal.tenant:
+            raise ForbiddenError("the token names no municipality or unit to upload for")
+        filename = safe_filename(request.filename)
+        declared = media_type_of_declared(request.content_type)
+        if declared is None or declared not in allowed_media_types(request.kind):
+            allowed = ", ".join(sorted(m.value for m in allowed_media_types(request.kind)))
+            raise BadRequestError("unsupported_type",
+                                  f"{request.content_type!r} is not accepted for a {request.kind.value}; "
+                                  f"accepted: {allowed}")
+        if media_type_of_filename(filename) is not declared:
+            raise BadRequestError("type_mismatch",
+                                  f"the file name {filename!r} does not fit the type {request.content_type}")
+        if request.size <= 0:
+            raise BadRequestError("empty", "the file is empty")
+        limit = max_bytes(request.kind)
+        if request.size > limit:
+            raise BadRequestError("too_large", f"{request.size} bytes; at most {limit} for a {request.kind.value}")
+        now = self._clock()
+        submission_id = str(uuid.uuid4())
+        key = UploadKey.build(principal.tenant, submission_id, filename)
+        expires_at = now + timedelta(seconds=UPLOAD_URL_TTL_S)
+        post = self._objects.presign_post(ObjectRef(self._buckets.intake, key), declared.value,
+                                          max_bytes=request.size, expires_s=UPLOAD_URL_TTL_S,
+                                          metadata={"submission-id": submission_id})
+        self._records.put_submission(Submission(
+            submission_id=submission_id, tenant=principal.tenant, kind=request.kind, filename=filename,
+            content_type=declared.value, declared_size=request.size, created_by=principal.subject,
+            created_at=now, expires_at=expires_at, object_key=key,
+        ))
+        return UploadResponse(submission_id=submission_id, upload=UploadForm(url=post.url, fields=post.fields),
+                              expires_at=expires_at)
+
+    def _submission_view(self, submission: Submission) -> SubmissionView:
+        documents = self._records.documents_of_submission(submission.submission_id)
+        return SubmissionView(
+            submission_id=submission.submission_id,
+            status=submission_state(submission, documents, self._clock()),
+            kind=submission.kind, filename=submission.filename, created_at=submission.created_at,
+            expires_at=submission.expires_at,
+            documents=[SubmissionDocument(document_id=d.document_id, status=d.status, filename=d.filename,
+                                          pages=d.pages, reason=d.reason, reason_detail=d.reason_detail)
+                       for d in documents],
+        )
+
+    def get_submission(self, principal: Principal, submission_id: str) -> SubmissionView:
+        return self._submission_view(self._visible_submission(principal, submission_id))
+
+    def list_submissions(self, principal: Principal, limit: int = 50) -> list[SubmissionView]:
+        self._require(principal, UPLOADER_GROUPS, "listing own submissions")
+        if not principal.tenant:
+            return []
+        return [self._submission_view(s) for s in self._records.list_submissions(principal.tenant, limit)]
+
+    # --- documents
+    def _document(self, principal: Principal, document_id: str) -> Document:
+        self._require(principal, READER_GROUPS, "reading documents")
+        doc = self._records.get_document(document_id)
+        if doc is None:
+            raise NotFoundError(f"document {document_id} not found")
+        return doc
+
+    def get_document(self, principal: Principal, document_id: str) -> DocumentView:
+        doc = self._document(principal, document_id)
+        text = None
+        if doc.text_key:
+            text = self._objects.read(ObjectRef(self._buckets.archive, doc.text_key)).decode("utf-8")
+        return DocumentView(
+            document_id=doc.document_id, submission_id=doc.submission_id, status=doc.status, reason=doc.reason,
+            reason_detail=doc.reason_detail, filename=doc.filename,
+            media_type=doc.media_type.value if doc.media_type else None, document_type=doc.document_type,
+            confidence=doc.confidence, fields=doc.fields, dossier_id=doc.dossier_id, candidates=doc.candidates,
+            pages=doc.pages, ocr_chars=doc.ocr_chars, text=text, received_at=doc.received_at, sha256=doc.sha256,
+        )
+
+    def document_content(self, principal: Principal, document_id: str) -> ContentLink:
+        doc = self._document(principal, document_id)
+        if not doc.original_key:
+            raise NotFoundError(f"document {document_id} has no stored original")
+        bucket = self._buckets.intake if doc.status is DocumentStatus.REJECTED else self._buckets.archive
+        url = self._objects.presign_get(ObjectRef(bucket, doc.original_key), CONTENT_URL_TTL_S, doc.filename)
+        return ContentLink(url=url, expires_at=self._clock() + timedelta(seconds=CONTENT_URL_TTL_S))
+
+    def inbox(self, principal: Principal) -> list[DocumentSummary]:
+        self._require(principal, READER_GROUPS, "reading the inbox")
+        return [_summary(d) for d in self._records.inbox()]
+
+    # --- dossiers
+    def find_dossiers(self, principal: Principal, q: str | None, birth_date: str | None,
+                      ref: str | None) -> list[DossierSummary]:
+        self._require(principal, READER_GROUPS, "searching dossiers")
+        if not (q or birth_date or ref):
+            raise BadRequestError("missing_query", "give a name (q), a birth date or a reference number (ref)")
+        if birth_date:
+            try:
+                birth_date = datetime.strptime(birth_date, "%Y-%m-%d").date().isoformat()
+            except ValueError as e:
+                raise BadRequestError("invalid_birth_date", "birthDate must be YYYY-MM-DD") from e
+        query = DossierQuery(name=q or None, birth_date=birth_date or None, reference=ref or None)
+        return [_dossier_summary(d) for d in self._records.find_dossiers(query)]
+
+    def get_dossier(self, principal: Principal, dossier_id: str) -> DossierView:
+        self._require(principal, READER_GROUPS, "reading dossiers")
+        dossier = self._records.get_dossier(dossier_id)
+        if dossier is None:
+            raise NotFoundError(f"dossier {dossier_id} not found")
+        documents = [_summary(d) for d in self._records.documents_of_dossier(dossier_id)]
+        return DossierView(**_dossier_summary(dossier).model_dump(), sex=dossier.sex,
+                           created_at=dossier.created_at, documents=documents)

@@ -1,0 +1,300 @@
+"""The pipeline stages after intake: OCR, classification, indexing.
+
+Every stage is idempotent: it looks at the document's status first. A stage that finds its
+own output status already set (a re-delivered message after a crash between saving and
+handing on) hands on again; the next stage de-duplicates the same way. Status writes are
+conditional on the status the stage started from, so two deliveries cannot both win."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+
+from eakte.errors import ConflictError, NotFoundError, OcrFailedError
+from eakte.logic.intake import Buckets
+from eakte.logic.names import fold
+from eakte.logic.ocr_text import OcrText, parse_ocr
+from eakte.models.document import (
+    IDENTITY_DOCUMENT_TYPES,
+    Document,
+    DocumentStatus,
+    Dossier,
+    DossierCandidate,
+    StageMessage,
+    utcnow,
+)
+from eakte.ports import DossierQuery, ObjectRef, ObjectStore, OcrEngine, OcrJob, OcrResult, Queue, RecordStore
+from eakte.recognition import recognize
+from eakte.settings import REVIEW_THRESHOLD, Stage
+
+# Order of the statuses along the happy path; used to see whether a stage already ran.
+_PROGRESS = {
+    DocumentStatus.RECEIVED: 0,
+    DocumentStatus.OCR_DONE: 1,
+    DocumentStatus.CLASSIFIED: 2,
+    DocumentStatus.INDEXED: 3,
+    DocumentStatus.NEEDS_REVIEW: 3,
+}
+
+
+class StageBase:
+    stage: Stage
+    input_status: DocumentStatus
+    output_status: DocumentStatus
+    next_stage: Stage | None = None
+
+    def __init__(self, records: RecordStore, objects: ObjectStore, queue: Queue, buckets: Buckets,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self._records = records
+        self._objects = objects
+        self._queue = queue
+        self._buckets = buckets
+        self._clock = clock
+
+    def load(self, document_id: str) -> Document | None:
+        """The document if this stage still has to work on it, else None (after re-handing on)."""
+        doc = self._records.get_document(document_id)
+        if doc is None:
+            raise NotFoundError(f"document {document_id} is not registered")
+        if doc.status is self.input_status:
+            return doc
+        if doc.status is DocumentStatus.FAILED and doc.reason == f"{self.stage.value}_failed":
+            return doc  # redriven from the DLQ: try again
+        if doc.status is self.output_status:
+            self.hand_on(doc)  # we crashed after saving; the next stage de-duplicates
+        return None
+
+    def save(self, before: Document, after: Document) -> None:
+        self._records.save_document(after.model_copy(update={"updated_at": self._clock()}),
+                                    expected_status=before.status)
+
+    def hand_on(self, doc: Document) -> None:
+        if self.next_stage is not None:
+            message = StageMessage(document_id=doc.document_id, correlation_id=doc.correlation_id)
+            self._queue.send(self.next_stage, message.model_dump(by_alias=True))
+
+    def elapsed(self, doc: Document, started: datetime) -> dict[str, float]:
+        return {**doc.stage_seconds, self.stage.value: round((self._clock() - started).total_seconds(), 3)}
+
+
+def archive_key(document_id: str, name: str) -> str:
+    return f"documents/{document_id}/{name}"
+
+
+class OcrStage(StageBase):
+    stage = Stage.OCR
+    input_status = DocumentStatus.RECEIVED
+    output_status = DocumentStatus.OCR_DONE
+    next_stage = Stage.CLASSIFY
+
+    def __init__(self, records: RecordStore, objects: ObjectStore, queue: Queue, buckets: Buckets,
+                 engine: OcrEngine, clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__(records, objects, queue, buckets, clock)
+        self._engine = engine
+
+    def run(self, message: StageMessage) -> Document | None:
+        doc = self.load(message.document_id)
+        if doc is None or doc.media_type is None or doc.original_key is None:
+            return doc
+        if doc.ocr_job_id and doc.status is DocumentStatus.RECEIVED:
+            return doc  # an asynchronous job is running; its completion notification continues
+        started = self._clock()
+        try:
+            outcome = self._engine.recognize(ObjectRef(self._buckets.archive, doc.original_key),
+                                             doc.media_type, doc.document_id)
+        except OcrFailedError as e:
+            return self.fail(doc, str(e))
+        if isinstance(outcome, OcrJob):
+            pending = doc.model_copy(update={"ocr_job_id": outcome.job_id})
+            self.save(doc, pending)
+            return pending
+        return self.complete(doc, outcome, started)
+
+    def complete(self, doc: Document, result: OcrResult, started: datetime | None = None) -> Document:
+        text = parse_ocr(result.responses)
+        keys = self._store(doc.document_id, result, text)
+        done = doc.model_copy(update={
+            "status": DocumentStatus.OCR_DONE, "reason": None, "reason_detail": None,
+            "pages": len(text.pages) or doc.pages, "ocr_chars": text.chars,
+            "ocr_json_key": keys[0], "text_key": keys[1],
+            "stage_seconds": self.elapsed(doc, started or doc.updated_at),
+        })
+        self.save(doc, done)
+        self.hand_on(done)
+        return done
+
+    def fail(self, doc: Document, detail: str) -> Document:
+        failed = doc.model_copy(update={"status": DocumentStatus.FAILED, "reason": "ocr_failed",
+                                        "reason_detail": detail[:500]})
+        self.save(doc, failed)
+        return failed
+
+    def _store(self, document_id: str, result: OcrResult, text: OcrText) -> tuple[str, str]:
+        archive = self._buckets.archive
+        ocr_key = archive_key(document_id, "ocr/textract.json")
+        body = json.dumps({"engine": result.engine, "responses": result.responses}).encode()
+        self._objects.put(ObjectRef(archive, ocr_key), body, "application/json")
+        for number, page_text in enumerate(text.page_texts, start=1):
+            self._objects.put(ObjectRef(archive, archive_key(document_id, f"text/page-{number:04d}.txt")),
+                              page_text.encode(), "text/plain; charset=utf-8")
+        text_key = archive_key(document_id, "text/all.txt")
+        self._objects.put(ObjectRef(archive, text_key), text.text.encode(), "text/plain; charset=utf-8")
+        return ocr_key, text_key
+
+
+class OcrResultStage:
+    """Textract's asynchronous job finished (SNS notification): fetch all pages, continue."""
+
+    def __init__(self, ocr: OcrStage, records: RecordStore, engine: OcrEngine) -> None:
+        self._ocr = ocr
+        self._records = records
+        self._engine = engine
+
+    def run(self, job_id: str, status: str, document_id: str) -> Document | None:
+        doc = self._ocr.load(document_id)
+        if doc is None or doc.ocr_job_id != job_id:
+            return doc  # already done, or a stale notification of an older job
+        if status not in {"SUCCEEDED", "PARTIAL_SUCCESS"}:
+            return self._ocr.fail(doc, f"Textract job {job_id} ended {status}")
+        try:
+            result = self._engine.job_result(job_id)
+        except OcrFailedError as e:
+            return self._ocr.fail(doc, str(e))
+        return self._ocr.complete(doc, result)
+
+
+class ClassifyStage(StageBase):
+    stage = Stage.CLASSIFY
+    input_status = DocumentStatus.OCR_DONE
+    output_status = DocumentStatus.CLASSIFIED
+    next_stage = Stage.INDEX
+
+    def run(self, message: StageMessage) -> Document | None:
+        doc = self.load(message.document_id)
+        if doc is None or doc.text_key is None:
+            return doc
+        started = self._clock()
+        text = self._objects.read(ObjectRef(self._buckets.archive, doc.text_key)).decode("utf-8")
+        recognition = recognize(text)
+        classified = doc.model_copy(update={
+            "status": DocumentStatus.CLASSIFIED, "reason": None, "reason_detail": None,
+            "document_type": recognition.classification.document_type,
+            "confidence": round(recognition.classification.confidence, 4),
+            "fields": recognition.fields,
+            "stage_seconds": self.elapsed(doc, started),
+        })
+        self.save(doc, classified)
+        self.hand_on(classified)
+        return classified
+
+
+_DOSSIER_NS = uuid.UUID("0b6f4cde-96d2-4c1c-8f0b-8b7a7f0f5a11")
+_REFERENCE_FIELDS = ("ahvNumber", "zemisNumber", "azrNumber", "documentNumber")
+
+
+class IndexStage(StageBase):
+    """Links the document to the person's dossier, or puts it in the inbox for a human.
+
+    Precision first: a document is linked only on a unique match by reference number, or by
+    exact name and birth date; an identity document with no match opens a new dossier."""
+
+    stage = Stage.INDEX
+    input_status = DocumentStatus.CLASSIFIED
+    output_status = DocumentStatus.INDEXED
+
+    def run(self, message: StageMessage) -> Document | None:
+        doc = self.load(message.document_id)
+        if doc is None:
+            return None
+        started = self._clock()
+        dossier_id, candidates = self._resolve(doc)
+        confident = (doc.confidence or 0.0) >= REVIEW_THRESHOLD
+        status = DocumentStatus.INDEXED if dossier_id and confident else DocumentStatus.NEEDS_REVIEW
+        indexed = doc.model_copy(update={
+            "status": status, "dossier_id": dossier_id, "candidates": candidates,
+            "reason": None if status is DocumentStatus.INDEXED else
+            ("low_confidence" if not confident else "no_dossier_match"),
+            "reason_detail": None, "stage_seconds": self.elapsed(doc, started),
+        })
+        try:
+            self.save(doc, indexed)
+        except ConflictError:
+            return self._records.get_document(doc.document_id)
+        return indexed
+
+    def _value(self, doc: Document, name: str) -> str | None:
+        found = doc.fields.get(name)
+        return found.value if found else None
+
+    def _resolve(self, doc: Document) -> tuple[str | None, list[DossierCandidate]]:
+        for name in _REFERENCE_FIELDS:
+            ref = self._value(doc, name)
+            if not ref:
+                continue
+            hits = self._records.find_dossiers(DossierQuery(reference=ref, limit=2))
+            if len(hits) == 1:
+                return hits[0].dossier_id, [DossierCandidate(dossier_id=hits[0].dossier_id, score=1.0,
+                                                              reason=f"{name} matches")]
+        surname = self._value(doc, "surname")
+        birth = self._value(doc, "birthDate")
+        candidates: list[DossierCandidate] = []
+        if surname and birth:
+            hits = self._records.find_dossiers(DossierQuery(name=surname, birth_date=birth, limit=5))
+            exact = [d for d in hits if _same_name(d.surname, surname)]
+            if len(exact) == 1:
+                return exact[0].dossier_id, [DossierCandidate(dossier_id=exact[0].dossier_id, score=0.95,
+                                                               reason="surname and birth date match")]
+            candidates = [DossierCandidate(dossier_id=d.dossier_id, score=0.5,
+                                           reason="surname and birth date match, ambiguous") for d in hits]
+        elif surname:
+            hits = self._records.find_dossiers(DossierQuery(name=surname, limit=5))
+            candidates = [DossierCandidate(dossier_id=d.dossier_id, score=0.3, reason="surname matches")
+                          for d in hits]
+        if not candidates and doc.document_type in IDENTITY_DOCUMENT_TYPES and surname \
+                and _iso_date(birth) and (doc.confidence or 0.0) >= REVIEW_THRESHOLD:
+            return self._open_dossier(doc, surname, birth), []
+        return None, candidates
+
+    def _open_dossier(self, doc: Document, surname: str, birth: str) -> str:
+        nationality = self._value(doc, "nationality")
+        # Deterministic id: two identity documents of the same new person racing through the
+        # pipeline open one dossier, not two.
+        key = f"{fold(surname)}|{birth}|{nationality or ''}"
+        dossier_id = "D-" + uuid.uuid5(_DOSSIER_NS, key).hex[:12].upper()
+        if self._records.get_dossier(dossier_id) is None:
+            references = {n: v for n in _REFERENCE_FIELDS if (v := self._value(doc, n))}
+            self._records.put_dossier(Dossier(
+                dossier_id=dossier_id, surname=surname, given_names=self._value(doc, "givenNames") or "",
+                birth_date=_iso_date(birth), nationality=nationality,
+                sex=self._value(doc, "sex"), reference_numbers=references,
+                created_at=self._clock(), created_from=doc.document_id,
+            ))
+        return dossier_id
+
+
+def _same_name(a: str, b: str) -> bool:
+    return fold(a) == fold(b)
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def mark_failed(records: RecordStore, document_id: str, stage: Stage, detail: str,
+                clock: Callable[[], datetime] = utcnow) -> Document | None:
+    """The last attempt of `stage` failed: say so on the document (its message goes to the DLQ)."""
+    doc = records.get_document(document_id)
+    if doc is None or doc.status.is_final:
+        return doc
+    failed = doc.model_copy(update={"status": DocumentStatus.FAILED, "reason": f"{stage.value}_failed",
+                                    "reason_detail": detail[:500], "updated_at": clock()})
+    try:
+        records.save_document(failed, expected_status=doc.status)
+    except ConflictError:
+        return records.get_document(document_id)
+    return failed

@@ -1,0 +1,614 @@
+"""Field extraction: identity fields from the MRZ and from labelled text, plus per-type fields
+and reference numbers.
+
+Labels are searched in a *shadow* of the text: same length, lowercase, accents removed
+character by character, so offsets found there slice the original text (values keep their
+spelling: "Müller", not "muller").
+
+Field keys (camelCase, as stored in Document.fields): surname, givenNames, birthDate,
+nationality, documentNumber, expiryDate, sex, employer, startDate, address, moveInDate,
+ahvNumber, azrNumber, zemisNumber.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterator
+from datetime import date
+
+from eakte.models.document import DocumentType, ExtractedField, FieldSource
+from eakte.recognition.countries import icao_to_iso, nationality_code
+from eakte.recognition.mrz import MrzResult
+from eakte.recognition.normalize import fold
+
+# Confidences. MRZ: check digits are proof; text: a label plus a value of the right shape.
+MRZ_VALID = 0.99
+MRZ_CHECKED = 0.85  # the field's own check digit passed, another one failed
+MRZ_FAILED = 0.4  # the field's own check digit failed
+MRZ_UNCHECKED = 0.7  # names, nationality, sex when the MRZ as a whole is not valid
+TEXT_DATE = 0.8
+TEXT_NAME = 0.75
+TEXT_CODE = 0.75
+TEXT_SEX = 0.8
+TEXT_INFERRED = 0.6  # nationality from "türkischer Staatsangehöriger" and the like
+TEXT_WEAK = 0.5  # unlabelled guesses (an employer from a company-looking line)
+AGREEMENT_BONUS = 0.05
+AHV_CONFIDENCE = 0.97  # EAN-13 check digit passed
+AHV_REPAIRED = 0.9  # ... after an O/0-style repair
+AZR_CONFIDENCE = 0.6  # pattern only: the AZR number has no public check digit
+ZEMIS_CONFIDENCE = 0.7
+EXPIRY_WINDOW_YEARS = 20
+MAX_CONFIDENCE = 0.99  # nothing read from a scan is certain
+
+
+def _shadow_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)):
+        ch = chr(cp)
+        base = unicodedata.normalize("NFKD", ch)[:1].lower()
+        if len(base) == 1 and base.isascii():
+            table[cp] = base
+    table[ord("ß")] = "s"
+    table[ord("’")] = "'"
+    table[ord("\u00a0")] = " "
+    return table
+
+
+_SHADOW = _shadow_table()
+
+
+def shadow(text: str) -> str:
+    """Lowercase ASCII-ish copy of `text` with identical length and offsets."""
+    return text.translate(_SHADOW)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_MONTHS = {
+    # de
+    "januar": 1, "janner": 1, "jan": 1, "februar": 2, "feb": 2, "marz": 3, "maerz": 3, "mar": 3,
+    "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "dezember": 12, "dez": 12,
+    # fr
+    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
+    "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "octobre": 10, "oct": 10,
+    "novembre": 11, "decembre": 12, "dec": 12,
+    # it
+    "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "agosto": 8, "settembre": 9, "ottobre": 10, "dicembre": 12,
+    # en
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "october": 10,
+    "december": 12,
+}
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    r"(?<![\d.])(?:"
+    r"(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"|(?P<nd>\d{1,2})\s?[./-]\s?(?P<nm>\d{1,2})\s?[./-]\s?(?P<ny>\d{4}|\d{2})"
+    rf"|(?P<td>\d{{1,2}})(?:er|\.|°|º)?\s*(?P<tm>{_MONTH_ALT})\.?\s*(?P<ty>\d{{4}})"
+    r")(?![\d])"
+)
+
+
+def _mk_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _century(yy: int, past: bool, today: date) -> int:
+    if past:
+        return 2000 + yy if date(2000 + yy, 1, 1) <= today else 1900 + yy
+    return 2000 + yy if 2000 + yy <= today.year + EXPIRY_WINDOW_YEARS else 1900 + yy
+
+
+def _date_from_match(m: re.Match[str], past: bool, today: date) -> date | None:
+    if m.group("iy"):
+        return _mk_date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+    if m.group("nd"):
+        y = m.group("ny")
+        year = int(y) if len(y) == 4 else _century(int(y), past, today)
+        d = _mk_date(year, int(m.group("nm")), int(m.group("nd")))
+        if d is not None and past and d > today and len(y) == 2:
+            d = _mk_date(year - 100, d.month, d.day)
+        return d
+    return _mk_date(int(m.group("ty")), _MONTHS[m.group("tm")], int(m.group("td")))
+
+
+def parse_date(text: str, *, past: bool = False, today: date | None = None) -> str | None:
+    """First date in `text` as ISO 8601: 12.03.1990, 12/3/90, 1990-03-12, 12. März 1990,
+    1er mars 1990, 12 marzo 1990. Two-digit years: past dates (birth) are never in the future."""
+    today = today or date.today()
+    for m in _DATE.finditer(shadow(text)):
+        d = _date_from_match(m, past, today)
+        if d is not None:
+            return d.isoformat()
+    return None
+
+
+def _date_near(sh: str, start: int, past: bool, today: date, max_chars: int = 80) -> str | None:
+    """First valid date after a label: on the label's line, else on the next non-empty line."""
+    end = sh.find("\n", start)
+    end = len(sh) if end < 0 else end
+    windows = [(start, min(end, start + max_chars))]
+    nxt = _next_line(sh, end)
+    if nxt is not None:
+        windows.append(nxt)
+    for a, b in windows:
+        for m in _DATE.finditer(sh, a, b):
+            d = _date_from_match(m, past, today)
+            if d is not None:
+                return d.isoformat()
+    return None
+
+
+def _next_line(sh: str, eol: int) -> tuple[int, int] | None:
+    pos = eol
+    while pos < len(sh):
+        a = pos + 1
+        b = sh.find("\n", a)
+        b = len(sh) if b < 0 else b
+        if sh[a:b].strip():
+            return a, b
+        pos = b
+    return None
+
+
+# --- labels --------------------------------------------------------------------------------
+
+_COL = r"(?:^|(?<=  )|(?<=[|;\t]))[ \t]*(?:\d{1,2}[.)]\s*)?"  # line start or table column
+_SEP = re.compile(r"^[\s:.\-–=]*")
+_CUT = re.compile(r"\s{2,}|\t|\||;")
+_NAME_VALUE = re.compile(r"[^\W\d_][^\W\d_'’.\-]*(?:[ '’\-][^\W\d_][^\W\d_'’.\-]*)*")
+
+_LABEL_WORDS = re.compile(
+    r"^(?:vorname|vornamen|name|nachname|familienname|prenom|nom|cognome|nome|surname|given|"
+    r"geburt|geb\b|date|datum|data|nationalit|staatsang|sexe?|geschlecht|sesso|adresse|address|"
+    r"lieu|ort|luogo|place|ne\b|nee\b|nato|nata)"
+)
+
+_COMBINED_NAME = re.compile(
+    _COL + r"(?:name\s*,\s*vornamen?|nachname\s*,\s*vornamen?|familienname\s*,\s*vornamen?|"
+    r"nom\s*(?:,|et)\s*prenoms?(?:\(s\))?|cognome\s*(?:,|e)\s*nome|surname\s*,\s*given names?)"
+    r"\b",
+    re.M,
+)
+_SURNAME = re.compile(
+    _COL + r"(?:familienname|nachname|name|nom de famille|nom|cognome|surname|last name|"
+    r"family name)\b(?!\s*(?:des|der|und|of|du|de|d'|et|e|,|&)\b)(?:\s*\([^)\n]{0,20}\))?",
+    re.M,
+)
+_GIVEN = re.compile(
+    _COL + r"(?:vornamen|vorname(?:\(n\))?|prenoms|prenom(?:\(s\))?|nome|given names?|"
+    r"first names?)(?![\w(])",
+    re.M,
+)
+_BIRTH = re.compile(
+    r"\b(?:geburtsdatum|geburtstag|tag der geburt|geb\.|geboren(?:\s+am)?|date de naissance|"
+    r"ne(?:\(e\)|e)?\s+le|data di nascita|nat[oa]\s+il|date of birth|birth date|dob)"
+)
+_NATIONALITY = re.compile(
+    r"\b(?:staatsangehorigkeit|staatsangehoerigkeit|nationalitat|nationalitaet|"
+    r"staatsburgerschaft|nationalite|cittadinanza|nazionalita|nationality)\b[^\n:]{0,25}?[:\s]\s*"
+)
+_NATIONALITY_INFERRED = re.compile(
+    r"\b(\w+?)(?:e[nrs]?)?\s+staatsangehorige[rn]?\b|"
+    r"\bressortissante?\s+(\w+)|\bcittadin[oa]\s+(\w+)|\bde nationalite\s+(\w+)"
+)
+_DOC_NUMBER = re.compile(
+    r"\b(?:pass(?:-|\s)?(?:nr|nummer)|passport\s+no|no\.?\s+du\s+passeport|n°\s*(?:du\s+)?passeport|"
+    r"numero\s+du\s+passeport|ausweis(?:-|\s)?(?:nr|nummer)|dokumentennummer|document\s+no|"
+    r"numero\s+del\s+passaporto|karten(?:-|\s)?nr|seriennummer)\.?"
+)
+_DOC_VALUE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{6,12}(?![A-Za-z0-9])")
+_EXPIRY = re.compile(
+    r"\b(?:gultig\s+bis|gueltig\s+bis|ablaufdatum|gultigkeitsdauer|date\s+d'expiration|"
+    r"valable\s+jusqu'(?:au|a)|date\s+of\s+expiry|expiry\s+date|valid\s+until|scadenza|"
+    r"valid[oa]\s+fino\s+al|kontrollfrist|delai\s+de\s+controle)"
+)
+_SEX = re.compile(r"\b(?:geschlecht|sexe|sesso|sex)\b")
+_SEX_VALUE = re.compile(
+    r"\b(?:(?P<m>mannlich|maennlich|masculin|maschile|male|m)|"
+    r"(?P<f>weiblich|feminin|feminine|femminile|female|f|w)|(?P<x>divers|x))\b"
+)
+
+_EMPLOYER = re.compile(
+    _COL + r"(?:arbeitgeber(?:in)?|firma|unternehmen|employeur|datore di lavoro|employer)\b",
+    re.M,
+)
+_EMPLOYER_ROLE = re.compile(
+    r"\((?:nachfolgend|im folgenden|ci-apres|ci-dessous|di seguito|hereinafter)?\s*"
+    r"[\"'„“«]?\s*(?:die |der |l'|il |la |the )?(?:arbeitgeber|employeur|datore|employer)"
+)
+_LEGAL_FORM = re.compile(
+    r"(?<![\w])(?:ag|gmbh|sa|sarl|s\.a\.|s\.a\.r\.l\.|sagl|s\.r\.l\.|srl|kg|ohg|e\.k\.|ug|ltd|"
+    r"inc|gmbh & co\. kg|genossenschaft|stiftung)(?![\w])"
+)
+_START = re.compile(
+    r"\b(?:stellenantritt|arbeitsbeginn|eintrittsdatum|eintritt|beginn des arbeitsverhaltnisses|"
+    r"arbeitsverhaltnis beginnt|vertragsbeginn|beginnt am|entree en fonction|"
+    r"debut (?:de l'engagement|du contrat|des rapports de travail|de l'activite)|"
+    r"date d'entree|inizio del rapporto di lavoro|data d'inizio|inizio|start date|commencement)"
+)
+# the dwelling's labels first: a generic "Adresse" may belong to the landlord
+_ADDRESS_LABELS = (
+    re.compile(
+        _COL + r"(?:mietobjekt|mietsache|objekt|wohnung|adresse der wohnung|adresse des mietobjekts|"
+        r"lage|liegenschaft|objet loue|adresse de l'objet|immeuble|logement|oggetto locato|"
+        r"ente locato)\b",
+        re.M,
+    ),
+    re.compile(_COL + r"(?:adresse|address|indirizzo|anschrift)\b", re.M),
+)
+_DWELLING_WORDS = re.compile(r"\b(?:wohnung|appartement|logement|mietobjekt|objet|zimmer|pieces)")
+_ADDRESS = re.compile(
+    r"(?P<street>(?:[A-ZÄÖÜÉÈÀa-zäöüéèàç][^\n,:;()]{1,50}?\s\d{1,4}\s?[a-zA-Z]?)"
+    r"|(?:\d{1,4}\s?[a-zA-Z]?,?\s+(?:rue|avenue|boulevard|chemin|route|place|impasse|allee|"
+    r"via|viale|piazza|corso)\b[^\n,:;()]{1,40}))"
+    r"\s*,?\s*(?P<zip>(?:CH-|D-|DE-)?\d{4,5})\s+"
+    r"(?P<city>[A-ZÄÖÜÉ][\w\-.]*(?:[ \-][A-ZÄÖÜÉ][\w\-.]*)*)"
+)
+_MOVE_IN = re.compile(
+    r"\b(?:mietbeginn|beginn des mietverhaltnisses|mietantritt|einzugsdatum|einzugstermin|"
+    r"einzug|bezugstermin|ubergabe|mietdauer ab|debut du bail|entree en jouissance|"
+    r"date d'entree|prise d'effet|inizio della locazione|move-in|bezug)"
+)
+
+_AHV = re.compile(
+    r"(?<![\dA-Za-z])7[5S]6[.\s]?[\dOoIlBS]{4}[.\s]?[\dOoIlBS]{4}[.\s]?[\dOoIlBS]{2}(?![\dA-Za-z])"
+)
+_AHV_DIGITS = str.maketrans("OoIlBS", "001185")
+_AZR_LABEL = re.compile(r"\b(?:azr(?:-|\s)?(?:nummer|nr\.?|no\.?)?|auslanderzentralregister(?:nummer)?)")
+_AZR_VALUE = re.compile(r"(?<!\d)(?:\d[\s.]?){11}\d(?!\d)")
+_ZEMIS_LABEL = re.compile(r"\bzemis\b")
+_ZEMIS_VALUE = re.compile(r"(?<!\d)(?:\d{8}|\d{4}[.\s]\d{4}|\d{3}[.\s]\d{3}[.\s]\d{2})(?![\d])")
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return a, (len(text) if b < 0 else b)
+
+
+def _after_label(text: str, end: int) -> tuple[str, int]:
+    """The value on the label's line (up to a column break), else the next non-empty line."""
+    _, eol = _line_bounds(text, end)
+    rest = _SEP.sub("", text[end:eol], count=1)
+    if rest.startswith("/") or not rest.strip():
+        rest = ""
+    value = _CUT.split(rest, maxsplit=1)[0].strip()
+    if value:
+        return value, end
+    nxt = _next_line(text, eol)
+    if nxt is None:
+        return "", end
+    a, b = nxt
+    return _CUT.split(text[a:b].strip(), maxsplit=1)[0].strip(), a
+
+
+def _multilingual_rest(text: str, end: int) -> str | None:
+    """'Name/Surname/Nom MUSTERMANN': the capitalised words after the last label part."""
+    _, eol = _line_bounds(text, end)
+    rest = text[end:eol]
+    if not rest.lstrip().startswith("/"):
+        return None
+    last = rest.rsplit("/", 1)[-1]
+    caps = [w for w in last.split() if len(w) > 1 and w.isupper()]
+    return " ".join(caps) or None
+
+
+def _name_value(raw: str) -> str | None:
+    m = _NAME_VALUE.match(raw.strip())
+    if m is None:
+        return None
+    value = m.group().strip(" -.'")
+    if len(value) < 2 or len(value) > 60 or _LABEL_WORDS.match(shadow(value)):
+        return None
+    return value
+
+
+def _field(value: str, confidence: float, source: FieldSource = FieldSource.TEXT) -> ExtractedField:
+    return ExtractedField(value=value, confidence=round(min(confidence, MAX_CONFIDENCE), 3), source=source)
+
+
+# --- identity fields from text -------------------------------------------------------------
+
+
+def _names_from_text(text: str, sh: str) -> dict[str, ExtractedField]:
+    out: dict[str, ExtractedField] = {}
+    m = _COMBINED_NAME.search(sh)
+    if m:
+        value, _ = _after_label(text, m.end())
+        if "," in value:
+            sur, given = (p.strip() for p in value.split(",", 1))
+        else:
+            words = value.split()
+            caps = [w for w in words if w.isupper() and len(w) > 1]
+            sur = " ".join(caps)
+            given = " ".join(w for w in words if w not in caps)
+        if (s := _name_value(sur)) is not None:
+            out["surname"] = _field(s, TEXT_NAME)
+        if (g := _name_value(given)) is not None:
+            out["givenNames"] = _field(g, TEXT_NAME)
+    for key, pattern in (("surname", _SURNAME), ("givenNames", _GIVEN)):
+        if key in out:
+            continue
+        for m in pattern.finditer(sh):
+            multi = _multilingual_rest(text, m.end())
+            raw = multi if multi is not None else _after_label(text, m.end())[0]
+            if (v := _name_value(raw)) is not None:
+                out[key] = _field(v, TEXT_NAME)
+                break
+    return out
+
+
+def _birth_from_text(sh: str, today: date) -> str | None:
+    for m in _BIRTH.finditer(sh):
+        d = _date_near(sh, m.end(), past=True, today=today, max_chars=60)
+        if d is not None and d <= today.isoformat():
+            return d
+    return None
+
+
+def _nationality_from_text(text: str, sh: str) -> ExtractedField | None:
+    for m in _NATIONALITY.finditer(sh):
+        raw = _multilingual_rest(text, m.end()) or _after_label(text, m.end())[0]
+        word = raw.split(",")[0].strip()
+        if word and (code := nationality_code(word.split()[0])) is not None:
+            return _field(code, TEXT_CODE)
+    for m in _NATIONALITY_INFERRED.finditer(sh):
+        word = next(g for g in m.groups() if g)
+        if (code := nationality_code(word)) is not None:
+            return _field(code, TEXT_INFERRED)
+    return None
+
+
+def _document_number_from_text(text: str, sh: str) -> str | None:
+    for m in _DOC_NUMBER.finditer(sh):
+        _, eol = _line_bounds(sh, m.end())
+        window = text[m.end():eol]
+        if not window.strip(" :./"):
+            nxt = _next_line(text, eol)
+            window = text[nxt[0]:nxt[1]] if nxt else ""
+        for cand in _DOC_VALUE.finditer(window):
+            value = cand.group().upper()
+            if any(c.isdigit() for c in value):
+                return value
+    return None
+
+
+def _sex_from_text(sh: str) -> str | None:
+    for m in _SEX.finditer(sh):
+        _, eol = _line_bounds(sh, m.end())
+        v = _SEX_VALUE.search(sh, m.end(), min(eol, m.end() + 30))
+        if v is None and (nxt := _next_line(sh, eol)) is not None:
+            v = _SEX_VALUE.match(sh, nxt[0], nxt[1])
+        if v is not None:
+            return "M" if v.group("m") else "F" if v.group("f") else "X"
+    return None
+
+
+def _identity_from_text(text: str, sh: str, today: date) -> dict[str, ExtractedField]:
+    out = _names_from_text(text, sh)
+    if (birth := _birth_from_text(sh, today)) is not None:
+        out["birthDate"] = _field(birth, TEXT_DATE)
+    if (nat := _nationality_from_text(text, sh)) is not None:
+        out["nationality"] = nat
+    if (num := _document_number_from_text(text, sh)) is not None:
+        out["documentNumber"] = _field(num, TEXT_CODE)
+    for m in _EXPIRY.finditer(sh):
+        if (exp := _date_near(sh, m.end(), past=False, today=today, max_chars=60)) is not None:
+            out["expiryDate"] = _field(exp, TEXT_DATE)
+            break
+    if (sex := _sex_from_text(sh)) is not None:
+        out["sex"] = _field(sex, TEXT_SEX)
+    return out
+
+
+# --- identity fields from the MRZ ----------------------------------------------------------
+
+
+def mrz_fields(mrz: MrzResult) -> dict[str, ExtractedField]:
+    """MRZ values as fields: 0.99 when every check digit passes, lower otherwise."""
+
+    def conf(check: str | None) -> float:
+        if mrz.valid:
+            return MRZ_VALID
+        if check is None:
+            return MRZ_UNCHECKED
+        return MRZ_CHECKED if mrz.checks.get(check, False) else MRZ_FAILED
+
+    src = FieldSource.MRZ
+    out: dict[str, ExtractedField] = {}
+    if mrz.surname:
+        out["surname"] = _field(mrz.surname, conf(None), src)
+    if mrz.given_names:
+        out["givenNames"] = _field(mrz.given_names, conf(None), src)
+    if mrz.birth_date:
+        out["birthDate"] = _field(mrz.birth_date, conf("birth_date"), src)
+    if mrz.nationality and mrz.nationality.isalpha():
+        out["nationality"] = _field(icao_to_iso(mrz.nationality), conf(None), src)
+    if mrz.document_number:
+        out["documentNumber"] = _field(mrz.document_number, conf("document_number"), src)
+    if mrz.expiry_date:
+        out["expiryDate"] = _field(mrz.expiry_date, conf("expiry_date"), src)
+    if mrz.sex:
+        out["sex"] = _field(mrz.sex, conf(None), src)
+    return out
+
+
+def _same(key: str, a: str, b: str) -> bool:
+    if key in ("surname", "givenNames"):
+        # MRZ transliterates (MÜLLER -> MUELLER); fold maps both to the same form
+        return fold(a).replace("-", " ").split() == fold(b).replace("-", " ").split()
+    return a.upper() == b.upper()
+
+
+def _merge(key: str, mrz: ExtractedField | None, text: ExtractedField | None) -> ExtractedField | None:
+    if mrz is None or text is None:
+        return mrz or text
+    if _same(key, mrz.value, text.value):
+        best = mrz if mrz.confidence >= text.confidence else text
+        return _field(best.value, max(mrz.confidence, text.confidence) + AGREEMENT_BONUS, best.source)
+    return mrz if mrz.confidence >= text.confidence else text
+
+
+# --- per-type fields -----------------------------------------------------------------------
+
+
+def _employer(text: str, sh: str) -> ExtractedField | None:
+    for m in _EMPLOYER.finditer(sh):
+        value, _ = _after_label(text, m.end())
+        value = value.split(",")[0].strip()
+        if len(value) >= 2 and not value.lower().startswith(("in ", "und ", "et ")):
+            return _field(value, TEXT_NAME)
+    # "Muster Bau AG, Industriestrasse 5, 8005 Zürich (nachfolgend Arbeitgeberin)"
+    for m in _EMPLOYER_ROLE.finditer(sh):
+        a, _ = _line_bounds(sh, m.start())
+        value = text[a:m.start()].split(",", maxsplit=1)[0].strip(" :-")
+        if len(value) >= 2:
+            return _field(value, TEXT_NAME)
+    for _, line in _first_lines(text, 12):
+        if _LEGAL_FORM.search(shadow(line)):
+            value = line.split(",")[0].strip()
+            label, colon, _ = value.partition(":")
+            if colon and " " not in label.strip():
+                continue  # "Vermieter: Muster GmbH" names someone else's role
+            return _field(value, TEXT_WEAK)
+    return None
+
+
+def _first_lines(text: str, n: int) -> Iterator[tuple[int, str]]:
+    pos = 0
+    count = 0
+    for line in text.split("\n"):
+        if line.strip():
+            yield pos + len(line) - len(line.lstrip()), line.strip()
+            count += 1
+            if count >= n:
+                return
+        pos += len(line) + 1
+
+
+def _dated(sh: str, pattern: re.Pattern[str], today: date) -> ExtractedField | None:
+    for m in pattern.finditer(sh):
+        if (d := _date_near(sh, m.end(), past=False, today=today)) is not None:
+            return _field(d, TEXT_DATE)
+    return None
+
+
+def _address(text: str, sh: str) -> ExtractedField | None:
+    def find(a: int, b: int) -> str | None:
+        m = _ADDRESS.search(text, a, b)
+        if m is None:
+            return None
+        street = " ".join(m.group("street").split())
+        return f"{street}, {m.group('zip')} {m.group('city').strip()}"
+
+    for label in _ADDRESS_LABELS:
+        for m in label.finditer(sh):
+            _, eol = _line_bounds(sh, m.end())
+            value = find(m.end(), eol)
+            if value is None and (nxt := _next_line(text, eol)) is not None:
+                value = find(*nxt)
+            if value is not None:
+                return _field(value, TEXT_NAME)
+    for line_start, line in _first_lines(text, 60):
+        if _DWELLING_WORDS.search(shadow(line)) and (value := find(line_start, line_start + len(line) + 1)):
+            return _field(value, TEXT_WEAK)
+    return None
+
+
+# --- reference numbers ---------------------------------------------------------------------
+
+
+def ean13_ok(digits: str) -> bool:
+    if len(digits) != 13 or not digits.isdigit():
+        return False
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def _ahv(text: str) -> ExtractedField | None:
+    for m in _AHV.finditer(text):
+        raw = re.sub(r"[.\s]", "", m.group())
+        digits = raw.translate(_AHV_DIGITS)
+        if ean13_ok(digits):
+            formatted = f"{digits[:3]}.{digits[3:7]}.{digits[7:11]}.{digits[11:]}"
+            return _field(formatted, AHV_CONFIDENCE if raw == digits else AHV_REPAIRED)
+    return None
+
+
+def _labelled_number(text: str, sh: str, label: re.Pattern[str], value: re.Pattern[str],
+                     n_digits: int, confidence: float) -> ExtractedField | None:
+    for m in label.finditer(sh):
+        window = text[m.end():m.end() + 40]
+        for v in value.finditer(window):
+            digits = re.sub(r"\D", "", v.group())
+            if len(digits) == n_digits:
+                return _field(digits, confidence)
+    return None
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+_IDENTITY_KEYS = ("surname", "givenNames", "birthDate", "nationality", "documentNumber",
+                  "expiryDate", "sex")
+
+def _employment(text: str, sh: str, today: date) -> dict[str, ExtractedField]:
+    out: dict[str, ExtractedField] = {}
+    if (employer := _employer(text, sh)) is not None:
+        out["employer"] = employer
+    if (start := _dated(sh, _START, today)) is not None:
+        out["startDate"] = start
+    return out
+
+
+def _rental(text: str, sh: str, today: date) -> dict[str, ExtractedField]:
+    out: dict[str, ExtractedField] = {}
+    if (addr := _address(text, sh)) is not None:
+        out["address"] = addr
+    if (move_in := _dated(sh, _MOVE_IN, today)) is not None:
+        out["moveInDate"] = move_in
+    return out
+
+
+_TYPE_EXTRACTORS: dict[DocumentType, Callable[[str, str, date], dict[str, ExtractedField]]] = {
+    DocumentType.EMPLOYMENT_CONTRACT: _employment,
+    DocumentType.RENTAL_AGREEMENT: _rental,
+}
+
+
+def extract_fields(
+    text: str,
+    mrz: MrzResult | None = None,
+    document_types: Collection[DocumentType] | None = None,
+    *,
+    today: date | None = None,
+) -> dict[str, ExtractedField]:
+    """Fields of one document. `document_types`: the types whose specific fields are wanted
+    (employer/startDate for employment contracts, address/moveInDate for rental agreements);
+    None extracts them all."""
+    today = today or date.today()
+    sh = shadow(text)
+    text_fields = _identity_from_text(text, sh, today)
+    from_mrz = mrz_fields(mrz) if mrz is not None else {}
+    out: dict[str, ExtractedField] = {}
+    for key in _IDENTITY_KEYS:
+        merged = _merge(key, from_mrz.get(key), text_fields.get(key))
+        if merged is not None:
+            out[key] = merged
+    for doc_type, extractor in _TYPE_EXTRACTORS.items():
+        if document_types is None or doc_type in document_types:
+            out.update(extractor(text, sh, today))
+    if (ahv := _ahv(text)) is not None:
+        out["ahvNumber"] = ahv
+    if (azr := _labelled_number(text, sh, _AZR_LABEL, _AZR_VALUE, 12, AZR_CONFIDENCE)) is not None:
+        out["azrNumber"] = azr
+    zemis = _labelled_number(text, sh, _ZEMIS_LABEL, _ZEMIS_VALUE, 8, ZEMIS_CONFIDENCE)
+    if zemis is not None:
+        out["zemisNumber"] = zemis
+    return out

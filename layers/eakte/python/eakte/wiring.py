@@ -1,0 +1,70 @@
+"""Builds the adapters from the environment, once per container (cold start), lazily so
+that importing a handler stays cheap and tests can set the environment first."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Any
+
+from eakte.settings import EnvVar, OcrEngineKind
+
+
+def env(name: EnvVar) -> str:
+    value = os.environ.get(name)
+    if not value:
+        # a deployment mistake, not bad input: fail loudly at first use
+        raise KeyError(f"environment variable {name.value} is not set")
+    return value
+
+
+@cache
+def client(service: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    # Adaptive retries: client-side rate limiting + backoff on throttles (botocore's own).
+    config = Config(retries={"mode": "adaptive", "max_attempts": 6}, connect_timeout=5, read_timeout=60)
+    return boto3.client(service, config=config)
+
+
+@cache
+def records() -> Any:
+    from eakte.adapters.aws import DynamoRecordStore
+
+    return DynamoRecordStore(client("dynamodb"), env(EnvVar.TABLE))
+
+
+@cache
+def objects() -> Any:
+    from eakte.adapters.aws import S3ObjectStore
+
+    return S3ObjectStore(client("s3"))
+
+
+@cache
+def queue() -> Any:
+    from eakte.adapters.aws import SqsQueue
+
+    return SqsQueue.from_env(client("sqs"), os.environ)
+
+
+@cache
+def buckets() -> Any:
+    from eakte.logic.intake import Buckets
+
+    return Buckets(intake=env(EnvVar.INTAKE_BUCKET), archive=env(EnvVar.ARCHIVE_BUCKET))
+
+
+@cache
+def ocr_engine() -> Any:
+    kind = OcrEngineKind(os.environ.get(EnvVar.OCR_ENGINE, OcrEngineKind.TEXTRACT))
+    if kind is OcrEngineKind.TESSERACT:
+        from eakte.adapters.tesseract import TesseractOcrEngine
+
+        return TesseractOcrEngine(objects())
+    from eakte.adapters.textract import TextractOcrEngine, make_textract_client
+
+    return TextractOcrEngine(make_textract_client(os.environ.get("AWS_REGION") or None),
+                             sns_topic_arn=env(EnvVar.TEXTRACT_TOPIC_ARN),
+                             role_arn=env(EnvVar.TEXTRACT_ROLE_ARN))
