@@ -1,0 +1,152 @@
+"""API Lambda: the caseworker / municipality REST API behind API Gateway (proxy integration)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from eakte import wiring
+from eakte.auth import Principal, verifier_from_env
+from eakte.errors import AuthError, ForbiddenError, NotFoundError, ThrottledError
+from eakte.lambda_support import logger, tracer
+from eakte.logic.api_service import ApiService, BadRequestError
+from eakte.models.api import (
+    ContentLink,
+    DocumentList,
+    DocumentView,
+    DossierList,
+    DossierView,
+    SubmissionList,
+    SubmissionView,
+    UploadRequest,
+    UploadResponse,
+)
+
+PUBLIC_PATHS = frozenset({"/api/openapi.json"})
+
+app = APIGatewayRestResolver(enable_validation=True)
+
+
+@cache
+def service() -> ApiService:
+    return ApiService(wiring.records(), wiring.objects(), wiring.buckets())
+
+
+def error(status: int, code: str, message: str) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
+                    body={"error": {"code": code, "message": message}})
+
+
+def authenticate(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    if app.current_event.path not in PUBLIC_PATHS:
+        headers = app.current_event.headers or {}
+        authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+        app.append_context(principal=verifier_from_env().verify(authorization))
+    return next_middleware(app)
+
+
+app.use(middlewares=[authenticate])
+
+
+def principal() -> Principal:
+    return app.context["principal"]
+
+
+@app.exception_handler(AuthError)
+def _unauthorised(e: AuthError) -> Response:
+    return error(401, "unauthorized", str(e))
+
+
+@app.exception_handler(ForbiddenError)
+def _forbidden(e: ForbiddenError) -> Response:
+    return error(403, "forbidden", str(e))
+
+
+@app.exception_handler(NotFoundError)
+def _not_found(e: NotFoundError) -> Response:
+    return error(404, "not_found", str(e))
+
+
+@app.exception_handler(BadRequestError)
+def _bad_request(e: BadRequestError) -> Response:
+    return error(400, e.code, str(e))
+
+
+@app.exception_handler(RequestValidationError)
+def _invalid(e: RequestValidationError) -> Response:
+    problems = "; ".join(f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
+                         for err in e.errors())
+    return error(400, "invalid_request", problems or "the request is not valid")
+
+
+@app.exception_handler(ThrottledError)
+def _throttled(e: ThrottledError) -> Response:
+    return error(503, "throttled", "the service is busy; retry shortly")
+
+
+@app.not_found
+def _no_route(e: RouteNotFoundError) -> Response:
+    return error(404, "no_route", f"no endpoint {app.current_event.http_method} {app.current_event.path}")
+
+
+@app.get("/api/openapi.json", include_in_schema=False)
+def openapi():
+    spec = app.get_openapi_json_schema(title="eAkte Migration API", version="1.0.0",
+                                       security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
+                                       security=[{"bearer": []}])
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=spec)
+
+
+@app.post("/api/uploads", summary="Start an upload: a presigned POST into the intake bucket")
+def create_upload(request: UploadRequest) -> UploadResponse:
+    return service().create_upload(principal(), request)
+
+
+@app.get("/api/submissions", summary="The caller's own submissions, newest first")
+def list_submissions() -> SubmissionList:
+    return SubmissionList(items=service().list_submissions(principal()))
+
+
+@app.get("/api/submissions/<submission_id>", summary="Status of a submission and its documents")
+def get_submission(submission_id: Annotated[str, Path(max_length=64)]) -> SubmissionView:
+    return service().get_submission(principal(), submission_id)
+
+
+@app.get("/api/documents/<document_id>", summary="A document with type, fields, dossier and OCR text")
+def get_document(document_id: Annotated[str, Path(max_length=64)]) -> DocumentView:
+    return service().get_document(principal(), document_id)
+
+
+@app.get("/api/documents/<document_id>/content", summary="A short-lived download link for the original")
+def get_document_content(document_id: Annotated[str, Path(max_length=64)]) -> ContentLink:
+    return service().document_content(principal(), document_id)
+
+
+@app.get("/api/inbox", summary="Documents that need a human: low confidence or no dossier match")
+def get_inbox() -> DocumentList:
+    return DocumentList(items=service().inbox(principal()))
+
+
+@app.get("/api/dossiers", summary="Find persons by name, birth date or reference number")
+def find_dossiers(q: Annotated[str | None, Query(max_length=100)] = None,
+                  birthDate: Annotated[str | None, Query(max_length=10)] = None,
+                  ref: Annotated[str | None, Query(max_length=40)] = None) -> DossierList:
+    return DossierList(items=service().find_dossiers(principal(), q, birthDate, ref))
+
+
+@app.get("/api/dossiers/<dossier_id>", summary="A person's dossier with the timeline of documents")
+def get_dossier(dossier_id: Annotated[str, Path(max_length=64)]) -> DossierView:
+    return service().get_dossier(principal(), dossier_id)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

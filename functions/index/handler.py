@@ -1,0 +1,41 @@
+"""Index Lambda: link the document to its dossier (or the inbox) and make it findable."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from eakte import wiring
+from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
+from eakte.logic.stages import IndexStage, mark_failed
+from eakte.models.document import StageMessage
+from eakte.settings import Stage
+
+processor = new_processor()
+
+
+@cache
+def stage() -> IndexStage:
+    return IndexStage(wiring.records(), wiring.objects(), wiring.queue(), wiring.buckets())
+
+
+def record_handler(record: SQSRecord) -> None:
+    doc = stage().run(StageMessage.model_validate(record.json_body))
+    if doc is not None:
+        logger.info("index", document_id=doc.document_id, status=doc.status.value,
+                    document_type=doc.document_type, confidence=doc.confidence)
+        metrics.add_metric(name=f"Documents{doc.status.value.title()}", unit="Count", value=1)
+
+
+def on_last_failure(record: SQSRecord, error: BaseException) -> None:
+    mark_failed(wiring.records(), StageMessage.model_validate(record.json_body).document_id, Stage.INDEX,
+                repr(error))
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return run_batch(Stage.INDEX, event, context, processor, record_handler, on_last_failure)
