@@ -1,0 +1,153 @@
+"""Pipeline throughput benchmark: N generated single-page scans through the running local stack.
+
+    python bench/pipeline.py [-n 100] [--url http://127.0.0.1:8080] [--out bench/results/pipeline.json]
+
+Without --url it starts the local stack itself (as `make run` does) on a free loopback port.
+Prints a table and writes JSON: documents/minute, p50/p95 upload→INDEXED seconds, CPU ms per
+document outside OCR, and each handler's cold import time (python -X importtime)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eakte.local.client import LocalClient  # noqa: E402
+from eakte.local.resources import free_port  # noqa: E402
+from eakte.settings import API, CONSUMED_STAGES, STAGES, Stage  # noqa: E402
+from samples.generate import render_single_page_scan  # noqa: E402
+
+NON_OCR_STAGES = (Stage.INTAKE, Stage.CLASSIFY, Stage.INDEX)
+
+
+@contextmanager
+def local_stack(url: str | None):
+    if url:
+        yield url
+        return
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EAKTE_"))} | {"EAKTE_PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "-m", "eakte.local"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/api/openapi.json", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def cold_import_ms(function: str) -> float:
+    """Cumulative import time of functions/<function>/handler.py in a fresh interpreter."""
+    env = {**os.environ, "EAKTE_IDEMPOTENCY_TABLE": "bench", "AWS_DEFAULT_REGION": "eu-central-1",
+           "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"}
+    code = f"import sys; sys.path.insert(0, {str(ROOT / 'functions' / function)!r}); import handler"
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                         env=env, check=True).stderr
+    line = next(ln for ln in out.splitlines() if ln.rstrip().endswith("| handler"))
+    return int(line.split("|")[1]) / 1000
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run(n: int, url: str | None) -> dict[str, Any]:
+    scans = [render_single_page_scan(i) for i in range(n)]
+    with local_stack(url) as base:
+        client = LocalClient(base)
+        sender = client.token("bench", ["scanner"], municipality="bench-scan")
+        before = requests.get(f"{base}/local/stats", timeout=5).json()
+        t0 = time.monotonic()
+
+        def one(scan: tuple[str, bytes, str]) -> tuple[float, str, str | None]:
+            filename, data, content_type = scan
+            started = time.monotonic()
+            submission_id = client.upload(sender, filename, data, content_type)
+            view = client.wait(sender, submission_id, timeout_s=3600)
+            return time.monotonic() - started, view["documents"][0]["status"], None
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(one, scans))
+        elapsed = time.monotonic() - t0
+        after = requests.get(f"{base}/local/stats", timeout=5).json()
+
+    def delta(stage: Stage, key: str) -> float:
+        return after[stage.value][key] - before[stage.value][key]
+
+    latencies = [r[0] for r in results]
+    statuses: dict[str, int] = {}
+    for _, status, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    cpu_outside_ocr = sum(delta(s, "cpu_s") for s in NON_OCR_STAGES)
+    functions = [STAGES[s].function for s in CONSUMED_STAGES] + [API.function]
+    return {
+        "documents": n,
+        "statuses": statuses,
+        "elapsed_s": round(elapsed, 2),
+        "documents_per_minute": round(n / elapsed * 60, 1),
+        "upload_to_final_p50_s": round(percentile(latencies, 50), 2),
+        "upload_to_final_p95_s": round(percentile(latencies, 95), 2),
+        "cpu_ms_per_document_outside_ocr": round(cpu_outside_ocr / n * 1000, 2),
+        "cpu_ms_per_document_by_stage": {s.value: round(delta(s, "cpu_s") / n * 1000, 2) for s in CONSUMED_STAGES},
+        "cold_import_ms": {f: round(cold_import_ms(f), 1) for f in functions},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+    }
+
+
+def print_table(r: dict[str, Any]) -> None:
+    rows = [
+        ("documents", r["documents"]),
+        ("final statuses", ", ".join(f"{k} {v}" for k, v in sorted(r["statuses"].items()))),
+        ("elapsed", f"{r['elapsed_s']} s"),
+        ("documents / minute", r["documents_per_minute"]),
+        ("upload→final p50", f"{r['upload_to_final_p50_s']} s"),
+        ("upload→final p95", f"{r['upload_to_final_p95_s']} s"),
+        ("CPU ms / document outside OCR", r["cpu_ms_per_document_outside_ocr"]),
+        *((f"  CPU ms / document in {k}", v) for k, v in r["cpu_ms_per_document_by_stage"].items()),
+        *((f"cold import {k} (ms)", v) for k, v in r["cold_import_ms"].items()),
+    ]
+    width = max(len(str(k)) for k, _ in rows)
+    print(f"{'metric':<{width}} | value")
+    print(f"{'-' * width}-+-{'-' * 24}")
+    for k, v in rows:
+        print(f"{k:<{width}} | {v}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=int(os.environ.get("BENCH_N", "100")))
+    parser.add_argument("--url", default=None, help="a running local stack; default: start one")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "pipeline.json")
+    args = parser.parse_args()
+    result = run(args.n, args.url)
+    print_table(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+    print(f"\nwritten to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The whole path on the running local stack: presigned upload → OCR → classify → index → API."""
+
+from __future__ import annotations
+
+import pytest
+
+from eakte.local.client import ApiError, LocalClient
+from tests.conftest import encode, text_image
+
+pytestmark = pytest.mark.e2e
+
+RENTAL = ["CONTRAT DE BAIL À LOYER", "pour locaux d'habitation", "Bailleur: Régie du Lac SA, Lausanne",
+          "Locataire: Monsieur Dawit Tesfaye, né le 04.07.1988", "Objet: appartement de 3 pièces,",
+          "Avenue de la Gare 12, 1003 Lausanne", "Date d'entrée: 1er avril 2026",
+          "Loyer mensuel net: CHF 1'650.-, charges CHF 180.-"]
+
+
+def test_uploaded_scan_is_indexed_and_readable_through_the_api(stack: LocalClient) -> None:
+    sender = stack.token("gemeinde-user", ["municipality"], municipality="bfs-5586")
+    submission_id = stack.upload(sender, "bail.png", encode(text_image(RENTAL), "PNG"))
+    view = stack.wait(sender, submission_id, timeout_s=180)
+    assert view["status"] in {"COMPLETED", "NEEDS_REVIEW"}
+    (document,) = view["documents"]
+
+    reader = stack.token("sachbearbeiterin", ["caseworker"])
+    doc = stack.get(reader, f"/api/documents/{document['documentId']}")
+    assert doc["documentType"] == "rental_agreement"
+    assert 0 < doc["confidence"] <= 1
+    assert "bail" in doc["text"].casefold()
+    assert "Lausanne" in doc["text"]
+    assert doc["ocrChars"] >= 150
+
+    # the municipality sees its submission, another one does not
+    other = stack.token("other", ["municipality"], municipality="bfs-261")
+    with pytest.raises(ApiError) as e:
+        stack.get(other, f"/api/submissions/{submission_id}")
+    assert e.value.status == 404
+    # and the sender may not read the document itself
+    with pytest.raises(ApiError) as e:
+        stack.get(sender, f"/api/documents/{document['documentId']}")
+    assert e.value.status == 403
+
+
+def test_disguised_file_is_rejected_with_its_reason(stack: LocalClient) -> None:
+    sender = stack.token("gemeinde-user", ["municipality"], municipality="bfs-5586")
+    submission_id = stack.upload(sender, "rechnung.pdf", b"MZ\x90\x00" + b"\x00" * 4000, "application/pdf")
+    view = stack.wait(sender, submission_id, timeout_s=60)
+    assert view["status"] == "REJECTED"
+    assert view["documents"][0]["reason"] == "unsupported_type"
+
+
+def test_missing_token_is_refused(stack: LocalClient) -> None:
+    with pytest.raises(ApiError) as e:
+        stack.get("", "/api/inbox")
+    assert e.value.status == 401

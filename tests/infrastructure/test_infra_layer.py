@@ -1,0 +1,64 @@
+"""The shared layer is bundled on this machine (no Docker) with arm64 wheels, and cached."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from infra.bundling import PROVIDED_BY_RUNTIME, LayerBundler, runtime_requirements
+
+pytestmark = pytest.mark.infrastructure
+
+
+def layer_dir(synth):
+    (layer,) = synth.of_type("AWS::Lambda::LayerVersion").values()
+    return synth.asset_dir(layer["Properties"]["Content"]["S3Key"])
+
+
+def test_layer_holds_the_package_and_its_dependencies(textract):
+    python = layer_dir(textract) / "python"
+    assert (python / "eakte" / "settings.py").is_file()
+    assert (python / "pydantic").is_dir()
+    assert (python / "aws_lambda_powertools").is_dir()
+    # wheels for the Lambda platform, not for this machine
+    assert list((python / "pydantic_core").glob("*cpython-312-aarch64-linux-gnu.so"))
+    assert not list(python.rglob("__pycache__"))
+
+
+def test_layer_leaves_out_what_the_runtime_provides(textract):
+    python = layer_dir(textract) / "python"
+    for name in PROVIDED_BY_RUNTIME:
+        assert not (python / name).exists()
+        assert not list(python.glob(f"{name}-*.dist-info"))
+
+
+def test_requirements_come_from_pyproject_without_boto3():
+    requirements = runtime_requirements()
+    assert any(r.startswith("pydantic") for r in requirements)
+    assert not any(r.startswith(("boto3", "botocore")) for r in requirements)
+
+
+def test_cached_dependencies_need_no_pip(textract, monkeypatch, tmp_path):
+    bundler = LayerBundler(runtime_requirements())
+    assert bundler.dependencies_dir.is_dir()  # left by the session's synth
+
+    def no_pip(*args, **kwargs):
+        raise AssertionError(f"pip ran although the cache exists: {args}")
+
+    monkeypatch.setattr(subprocess, "run", no_pip)
+    assert bundler.try_bundle(str(tmp_path), None) is True
+    assert (tmp_path / "python" / "eakte" / "settings.py").is_file()
+    assert (tmp_path / "python" / "pydantic").is_dir()
+
+
+def test_fingerprint_follows_dependencies_and_source(tmp_path):
+    package = tmp_path / "eakte"
+    package.mkdir()
+    (package / "settings.py").write_text("A = 1\n")
+    base = LayerBundler(["pydantic>=2"], package=package, cache_root=tmp_path)
+    first = base.fingerprint()
+    assert LayerBundler(["pydantic>=2"], package=package, cache_root=tmp_path).fingerprint() == first
+    assert LayerBundler(["pydantic>=2", "lxml"], package=package, cache_root=tmp_path).fingerprint() != first
+    (package / "settings.py").write_text("A = 2\n")
+    assert base.fingerprint() != first

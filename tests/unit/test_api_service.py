@@ -1,0 +1,128 @@
+"""The API's domain: upload validation, roles, tenant isolation, submission state."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from eakte.adapters.memory import MemoryObjectStore, MemoryRecordStore
+from eakte.auth import Principal
+from eakte.errors import ForbiddenError, NotFoundError
+from eakte.logic.api_service import ApiService, BadRequestError, safe_filename, submission_state
+from eakte.logic.intake import Buckets
+from eakte.models.api import UploadRequest
+from eakte.models.document import Document, DocumentStatus, Dossier, SubmissionKind
+
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+SENDER = Principal("u1", frozenset({"municipality"}), tenant="bfs-261")
+OTHER_SENDER = Principal("u2", frozenset({"municipality"}), tenant="bfs-351")
+CASEWORKER = Principal("c1", frozenset({"caseworker"}))
+AUDITOR = Principal("a1", frozenset({"auditor"}))
+
+
+@pytest.fixture
+def api() -> ApiService:
+    return ApiService(MemoryRecordStore(), MemoryObjectStore(), Buckets("intake", "archive"), clock=lambda: NOW)
+
+
+def upload(api: ApiService, who: Principal = SENDER, **over: object) -> str:
+    body = {"kind": "scan", "filename": "pass.pdf", "contentType": "application/pdf", "size": 1000} | over
+    return api.create_upload(who, UploadRequest.model_validate(body)).submission_id
+
+
+def test_upload_presigns_under_the_senders_prefix(api: ApiService) -> None:
+    r = api.create_upload(SENDER, UploadRequest(kind=SubmissionKind.SCAN, filename="../../etc/pass.pdf",
+                                                content_type="application/pdf", size=1000))
+    assert r.upload.fields["key"] == f"incoming/bfs-261/{r.submission_id}/pass.pdf"
+    assert r.expires_at == NOW + timedelta(minutes=15)
+    assert api.get_submission(SENDER, r.submission_id).status == "UPLOAD_PENDING"
+
+
+@pytest.mark.parametrize(("over", "code"), [
+    ({"contentType": "application/zip", "filename": "a.zip"}, "unsupported_type"),
+    ({"contentType": "application/xml", "filename": "a.xml"}, "unsupported_type"),  # xml is no scan
+    ({"filename": "a.png"}, "type_mismatch"),
+    ({"size": 0}, "empty"),
+    ({"size": 51 * 1024 * 1024}, "too_large"),
+    ({"kind": "message", "contentType": "application/xml", "filename": "m.xml", "size": 6 * 1024 * 1024},
+     "too_large"),
+    ({"filename": "..."}, "invalid_filename"),
+])
+def test_bad_uploads_are_refused_with_a_code(api: ApiService, over: dict[str, object], code: str) -> None:
+    with pytest.raises(BadRequestError) as e:
+        upload(api, **over)
+    assert e.value.code == code
+
+
+def test_only_senders_upload(api: ApiService) -> None:
+    with pytest.raises(ForbiddenError):
+        upload(api, CASEWORKER)
+    with pytest.raises(ForbiddenError):
+        upload(api, Principal("x", frozenset({"municipality"})))  # no tenant claim
+
+
+def test_a_sender_cannot_see_another_senders_submission(api: ApiService) -> None:
+    submission_id = upload(api)
+    with pytest.raises(NotFoundError):
+        api.get_submission(OTHER_SENDER, submission_id)
+    assert api.get_submission(CASEWORKER, submission_id).submission_id == submission_id
+    with pytest.raises(ForbiddenError):
+        api.get_submission(AUDITOR, submission_id)
+    assert [s.submission_id for s in api.list_submissions(SENDER)] == [submission_id]
+    assert api.list_submissions(OTHER_SENDER) == []
+
+
+def test_only_caseworkers_read_documents_and_dossiers(api: ApiService) -> None:
+    for call in (lambda p: api.get_document(p, "d"), api.inbox,
+                 lambda p: api.find_dossiers(p, "Haddad", None, None), lambda p: api.get_dossier(p, "D-1")):
+        for who in (SENDER, AUDITOR):
+            with pytest.raises(ForbiddenError):
+                call(who)
+
+
+def test_dossier_search_needs_a_criterion_and_a_valid_date(api: ApiService) -> None:
+    with pytest.raises(BadRequestError) as e:
+        api.find_dossiers(CASEWORKER, None, None, None)
+    assert e.value.code == "missing_query"
+    with pytest.raises(BadRequestError) as e:
+        api.find_dossiers(CASEWORKER, None, "21.11.1990", None)
+    assert e.value.code == "invalid_birth_date"
+
+
+def test_dossier_search_by_name_birth_date_and_reference(api: ApiService) -> None:
+    records = api._records
+    records.put_dossier(Dossier(dossier_id="D-1", surname="Müller", given_names="Amina",
+                                birth_date=date(1990, 3, 12), reference_numbers={"ahvNumber": "756.1234.5678.97"},
+                                created_at=NOW))
+    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, "mull", None, None)] == ["D-1"]
+    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, None, "1990-03-12", None)] == ["D-1"]
+    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, None, None, "7561234567897")] == ["D-1"]
+    assert api.find_dossiers(CASEWORKER, "Haddad", None, None) == []
+
+
+def _doc(status: DocumentStatus) -> Document:
+    return Document(document_id="d", submission_id="s", tenant="t", kind=SubmissionKind.SCAN, status=status,
+                    filename="f.pdf", source_bucket="b", source_key="k", received_at=NOW, updated_at=NOW)
+
+
+def test_submission_state_follows_its_documents(api: ApiService) -> None:
+    upload(api)
+    sub = next(iter(api._records.submissions.values()))
+    assert submission_state(sub, [], NOW) == "UPLOAD_PENDING"
+    assert submission_state(sub, [], NOW + timedelta(hours=1)) == "UPLOAD_EXPIRED"
+    assert submission_state(sub, [_doc(DocumentStatus.OCR_DONE)], NOW) == "PROCESSING"
+    assert submission_state(sub, [_doc(DocumentStatus.INDEXED)], NOW) == "COMPLETED"
+    assert submission_state(sub, [_doc(DocumentStatus.REJECTED)], NOW) == "REJECTED"
+    assert submission_state(sub, [_doc(DocumentStatus.NEEDS_REVIEW)], NOW) == "NEEDS_REVIEW"
+
+
+@pytest.mark.parametrize(("raw", "safe"), [
+    ("Pass Müller.pdf", "Pass Müller.pdf"),
+    ("..\\..\\win.ini.pdf", "win.ini.pdf"),
+    ("a\u202egpj.pdf", "agpj.pdf"),  # right-to-left override removed
+    ("x" * 300 + ".pdf", "x" * 196 + ".pdf"),
+    ("name;rm -rf.png", "name_rm -rf.png"),
+])
+def test_safe_filename(raw: str, safe: str) -> None:
+    assert safe_filename(raw) == safe

@@ -1,0 +1,322 @@
+"""Field extraction (MRZ and labelled text, per-type fields, reference numbers) and the
+`recognize` entry point."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from eakte.models.document import DocumentType as T
+from eakte.models.document import FieldSource
+from eakte.recognition import Recognition, recognize
+from eakte.recognition.countries import nationality_code
+from eakte.recognition.fields import ean13_ok, extract_fields, parse_date
+from eakte.recognition.mrz import find_mrz
+from eakte.settings import REVIEW_THRESHOLD
+
+TODAY = date(2026, 11, 21)
+
+PASSPORT = """\
+BUNDESREPUBLIK DEUTSCHLAND
+REISEPASS / PASSPORT / PASSEPORT
+Name/Surname/Nom
+MUSTERMANN
+Vornamen/Given names/Prénoms
+ERIKA
+Geburtstag/Date of birth/Date de naissance 12.08.1964
+Staatsangehörigkeit/Nationality/Nationalité DEUTSCH
+P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<
+C01X00T478D<<6408125F3103315<<<<<<<<<<<<<<<2
+"""
+
+PERMIT_TD1 = "ARD<<Y123456782<<<<<<<<<<<<<<<\n9003129M2904308TUR<<<<<<<<<<<2\nYILMAZ<<AHMET<<<<<<<<<<<<<<<<<"
+
+
+def _values(fields: dict) -> dict[str, str]:
+    return {k: v.value for k, v in fields.items()}
+
+
+# --- MRZ -------------------------------------------------------------------------------------
+
+
+def test_mrz_fields_when_all_checks_pass() -> None:
+    f = extract_fields(PERMIT_TD1, find_mrz(PERMIT_TD1, today=TODAY), today=TODAY)
+    assert _values(f) == {"surname": "YILMAZ", "givenNames": "AHMET", "birthDate": "1990-03-12",
+                          "nationality": "TUR", "documentNumber": "Y12345678",
+                          "expiryDate": "2029-04-30", "sex": "M"}
+    assert all(v.source is FieldSource.MRZ and v.confidence == 0.99 for v in f.values())
+
+
+def test_mrz_fields_when_a_check_fails() -> None:
+    broken = PERMIT_TD1.replace("9003129M", "9003128M")  # birth check digit wrong
+    mrz = find_mrz(broken, today=TODAY)
+    assert mrz is not None and not mrz.valid
+    f = extract_fields(broken, mrz, today=TODAY)
+    assert f["birthDate"].confidence < 0.5
+    assert REVIEW_THRESHOLD <= f["documentNumber"].confidence < 0.99  # own check passed
+    assert f["surname"].confidence < 0.99
+
+
+def test_german_mrz_nationality_d_becomes_deu_and_text_agrees() -> None:
+    f = extract_fields(PASSPORT, find_mrz(PASSPORT, today=TODAY), today=TODAY)
+    assert f["nationality"].value == "DEU" and f["nationality"].source is FieldSource.MRZ
+    assert f["surname"].value == "MUSTERMANN" and f["surname"].confidence == 0.99
+    assert f["birthDate"].value == "1964-08-12"
+    assert f["expiryDate"].value == "2031-03-31"
+
+
+def test_text_wins_over_failed_mrz_field() -> None:
+    text = "Geburtsdatum: 12.03.1990\n" + PERMIT_TD1.replace("9003129M", "9003128M")
+    f = extract_fields(text, find_mrz(text, today=TODAY), today=TODAY)
+    # the MRZ date failed its check, the labelled text date agrees: confidence from agreement
+    assert f["birthDate"].value == "1990-03-12"
+    assert f["birthDate"].confidence >= 0.8
+
+
+def test_mrz_and_text_names_agree_despite_transliteration() -> None:
+    text = ("Name: Müller\nVorname: Jörg\n"
+            "P<D<<MUELLER<<JOERG<<<<<<<<<<<<<<<<<<<<<<<<<\nC01X00T478D<<6408125M3103315<<<<<<<<<<<<<<<2")
+    mrz = find_mrz(text, today=TODAY)
+    assert mrz is not None
+    f = extract_fields(text, mrz, today=TODAY)
+    assert f["surname"].value in ("MUELLER", "Müller")
+    assert f["surname"].confidence == 0.99
+
+
+# --- labelled text -------------------------------------------------------------------------
+
+
+def test_german_form_labels() -> None:
+    text = ("Gesuch um Erteilung einer Aufenthaltsbewilligung\n"
+            "Name: Yilmaz        Vorname(n): Ayşe Nur\n"
+            "Geburtsdatum: 05.07.1992    Staatsangehörigkeit: Türkei\n"
+            "Geschlecht: weiblich\n")
+    f = extract_fields(text, today=TODAY)
+    assert _values(f) == {"surname": "Yilmaz", "givenNames": "Ayşe Nur", "birthDate": "1992-07-05",
+                          "nationality": "TUR", "sex": "F"}
+    assert all(v.source is FieldSource.TEXT and v.confidence < 0.99 for v in f.values())
+
+
+def test_french_labels_and_textual_date() -> None:
+    text = ("Demande d'autorisation de séjour\nNom: DIALLO\nPrénom(s): Mamadou\n"
+            "Né le 14 mars 1988 à Dakar\nNationalité: sénégalaise\nSexe: M\n")
+    f = _values(extract_fields(text, today=TODAY))
+    assert f == {"surname": "DIALLO", "givenNames": "Mamadou", "birthDate": "1988-03-14",
+                 "nationality": "SEN", "sex": "M"}
+
+
+def test_values_on_the_line_below_the_label() -> None:
+    text = "Familienname\nNguyen\nVornamen\nVan An\nGeburtsdatum\n1990-03-12\nNationalität\nvietnamesisch\n"
+    assert _values(extract_fields(text, today=TODAY)) == {
+        "surname": "Nguyen", "givenNames": "Van An", "birthDate": "1990-03-12", "nationality": "VNM"}
+
+
+def test_combined_name_label() -> None:
+    f = _values(extract_fields("Name, Vorname: Krasniqi, Ardit\ngeboren am 3.1.1985", today=TODAY))
+    assert f == {"surname": "Krasniqi", "givenNames": "Ardit", "birthDate": "1985-01-03"}
+    f = _values(extract_fields("Nom et prénom: DUPONT Jean-Luc", today=TODAY))
+    assert f == {"surname": "DUPONT", "givenNames": "Jean-Luc"}
+
+
+def test_labels_that_are_not_the_persons_name() -> None:
+    text = "Name der Mutter: Kaya Elif\nName des Arbeitgebers: Muster AG\n"
+    assert "surname" not in extract_fields(text, today=TODAY)
+
+
+def test_inferred_nationality_has_lower_confidence() -> None:
+    f = extract_fields("Der Beschuldigte, syrischer Staatsangehöriger, wurde kontrolliert.", today=TODAY)
+    assert f["nationality"].value == "SYR" and f["nationality"].confidence < 0.75
+    f = extract_fields("le prévenu, ressortissant érythréen, a été interpellé", today=TODAY)
+    assert f["nationality"].value == "ERI"
+
+
+def test_birth_date_is_never_in_the_future() -> None:
+    f = extract_fields("geboren am 12.03.30", today=TODAY)
+    assert f["birthDate"].value == "1930-03-12"
+    assert "birthDate" not in extract_fields("Geburtsdatum: 01.01.2099", today=TODAY)
+
+
+def test_document_number_and_expiry_from_text() -> None:
+    text = "Pass-Nr.: X1234567\nGültig bis: 01.02.2030\nDate of birth 01.02.1985"
+    f = _values(extract_fields(text, today=TODAY))
+    assert f["documentNumber"] == "X1234567"
+    assert f["expiryDate"] == "2030-02-01"
+    assert f["birthDate"] == "1985-02-01"
+
+
+@pytest.mark.parametrize(("text", "past", "expected"), [
+    ("12.03.1990", False, "1990-03-12"),
+    ("12. 03. 1990", False, "1990-03-12"),
+    ("5/7/1992", False, "1992-07-05"),
+    ("1990-03-12", False, "1990-03-12"),
+    ("12. März 1990", False, "1990-03-12"),
+    ("12. Maerz 1990", False, "1990-03-12"),
+    ("1er mars 1990", False, "1990-03-01"),
+    ("14 février 1988", False, "1988-02-14"),
+    ("3 agosto 2001", False, "2001-08-03"),
+    ("12.03.90", True, "1990-03-12"),
+    ("12.03.25", False, "2025-03-12"),
+    ("31.02.2020", False, None),
+    ("Tel. 044 123 45 67", False, None),
+])
+def test_parse_date(text: str, past: bool, expected: str | None) -> None:
+    assert parse_date(text, past=past, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("Türkei", "TUR"), ("türkisch", "TUR"), ("TUR", "TUR"), ("D", "DEU"), ("deutsch", "DEU"),
+    ("Schweiz", "CHE"), ("suisse", "CHE"), ("Kosovo", "XKX"), ("Eritrea", "ERI"),
+    ("érythréenne", "ERI"), ("Afghanistan", "AFG"), ("Irak", "IRQ"), ("iranisch", "IRN"),
+    ("Nigeria", "NGA"), ("Niger", "NER"), ("Turkmenistan", "TKM"), ("staatenlos", "XXA"),
+    ("Österreich", "AUT"), ("Australien", "AUS"), ("Südsudan", "SSD"), ("Sudan", "SDN"),
+    ("suédoise", "SWE"), ("italiano", "ITA"), ("Atlantis", None),
+])
+def test_nationality_codes(value: str, code: str | None) -> None:
+    assert nationality_code(value) == code
+
+
+# --- per-type fields -------------------------------------------------------------------------
+
+EMPLOYMENT_DE = """\
+Arbeitsvertrag
+zwischen
+Muster Bau AG, Industriestrasse 5, 8005 Zürich (nachfolgend Arbeitgeberin)
+und
+Herrn Ahmet Yilmaz, geb. 12.03.1990 (nachfolgend Arbeitnehmer)
+1. Stellenantritt: Das Arbeitsverhältnis beginnt am 1. April 2025.
+2. Probezeit: drei Monate
+"""
+
+EMPLOYMENT_FR = """\
+CONTRAT DE TRAVAIL
+Employeur: Boulangerie Dupont Sàrl, Rue de la Gare 12, 1003 Lausanne
+Employée: Fatou Diallo, née le 3 mai 1991
+Entrée en fonction: le 1er septembre 2024
+"""
+
+RENTAL_DE = """\
+Mietvertrag für Wohnräume
+Vermieter: Immobilien Muster GmbH, Seestrasse 10, 8002 Zürich
+Mieter: Ahmet Yilmaz
+Mietobjekt: 3-Zimmer-Wohnung, 2. Stock, Langstrasse 12, 8004 Zürich
+Mietbeginn: 01.05.2025
+"""
+
+RENTAL_FR = """\
+CONTRAT DE BAIL À LOYER
+Bailleur: Régie du Lac SA, Avenue de la Gare 5, 1003 Lausanne
+Objet loué: appartement de 2.5 pièces, Chemin des Roses 8, 1004 Lausanne
+Début du bail: 1er juillet 2024
+"""
+
+
+def test_employment_contract_fields() -> None:
+    f = _values(extract_fields(EMPLOYMENT_DE, document_types={T.EMPLOYMENT_CONTRACT}, today=TODAY))
+    assert f["employer"] == "Muster Bau AG"
+    assert f["startDate"] == "2025-04-01"
+    assert f["birthDate"] == "1990-03-12"
+    f = _values(extract_fields(EMPLOYMENT_FR, document_types={T.EMPLOYMENT_CONTRACT}, today=TODAY))
+    assert f["employer"] == "Boulangerie Dupont Sàrl"
+    assert f["startDate"] == "2024-09-01"
+
+
+def test_rental_agreement_fields_take_the_dwelling_not_the_landlord() -> None:
+    f = _values(extract_fields(RENTAL_DE, document_types={T.RENTAL_AGREEMENT}, today=TODAY))
+    assert f["address"] == "Langstrasse 12, 8004 Zürich"
+    assert f["moveInDate"] == "2025-05-01"
+    f = _values(extract_fields(RENTAL_FR, document_types={T.RENTAL_AGREEMENT}, today=TODAY))
+    assert f["address"] == "Chemin des Roses 8, 1004 Lausanne"
+    assert f["moveInDate"] == "2024-07-01"
+
+
+def test_type_fields_only_for_requested_types() -> None:
+    f = extract_fields(RENTAL_DE, document_types={T.PAYSLIP}, today=TODAY)
+    assert "address" not in f and "moveInDate" not in f and "employer" not in f
+
+
+# --- reference numbers -----------------------------------------------------------------------
+
+
+def test_ean13() -> None:
+    assert ean13_ok("7561234567897")
+    assert not ean13_ok("7561234567898")
+    assert not ean13_ok("756123456789")
+
+
+@pytest.mark.parametrize(("text", "expected", "confidence"), [
+    ("AHV-Nr. 756.1234.5678.97", "756.1234.5678.97", 0.97),
+    ("No AVS: 756 1234 5678 97", "756.1234.5678.97", 0.97),
+    ("Sozialversicherungsnummer 7561234567897", "756.1234.5678.97", 0.97),
+    ("AHV-Nr. 756.1234.S678.97", "756.1234.5678.97", 0.9),  # OCR 'S' confirmed by EAN-13
+    ("AHV-Nr. 756.1234.5678.98", None, None),  # wrong check digit
+    ("IBAN CH93 0076 2011 6238 5295 7", None, None),
+])
+def test_ahv_number(text: str, expected: str | None, confidence: float | None) -> None:
+    f = extract_fields(text, today=TODAY)
+    if expected is None:
+        assert "ahvNumber" not in f
+    else:
+        assert f["ahvNumber"].value == expected and f["ahvNumber"].confidence == confidence
+
+
+def test_azr_number_needs_its_label() -> None:
+    f = extract_fields("AZR-Nummer: 123456789012\nKunden-Nr. 987654321098", today=TODAY)
+    assert f["azrNumber"].value == "123456789012"
+    assert f["azrNumber"].confidence < 0.75  # no check digit: pattern only
+    assert "azrNumber" not in extract_fields("Kunden-Nr. 987654321098", today=TODAY)
+    assert "azrNumber" not in extract_fields("AZR-Nr. 12345678901", today=TODAY)  # 11 digits
+
+
+def test_zemis_number_needs_its_label() -> None:
+    assert extract_fields("ZEMIS-Nr. 1234.5678", today=TODAY)["zemisNumber"].value == "12345678"
+    assert extract_fields("ZEMIS: 87654321", today=TODAY)["zemisNumber"].value == "87654321"
+    assert "zemisNumber" not in extract_fields("Referenz 12345678", today=TODAY)
+    assert "zemisNumber" not in extract_fields("ZEMIS-Nr. 123456789", today=TODAY)
+
+
+# --- recognize -------------------------------------------------------------------------------
+
+
+def test_recognize_passport() -> None:
+    r = recognize(PASSPORT, today=TODAY)
+    assert isinstance(r, Recognition)
+    assert r.document_type is T.PASSPORT and not r.needs_review
+    assert r.mrz is not None and r.mrz.valid
+    assert r.fields["documentNumber"].value == "C01X00T47"
+    assert r.fields["documentNumber"].source is FieldSource.MRZ
+
+
+def test_recognize_contract_extracts_type_fields() -> None:
+    r = recognize(EMPLOYMENT_DE, today=TODAY)
+    assert r.document_type is T.EMPLOYMENT_CONTRACT
+    assert r.mrz is None
+    assert r.fields["employer"].value == "Muster Bau AG"
+    assert "address" not in r.fields
+
+
+def test_recognize_empty_text() -> None:
+    r = recognize("", today=TODAY)
+    assert r.document_type is T.OTHER and r.needs_review and r.fields == {} and r.mrz is None
+
+
+def test_fields_serialise_like_document_fields() -> None:
+    r = recognize(RENTAL_DE, today=TODAY)
+    dumped = {k: v.model_dump(mode="json") for k, v in r.fields.items()}
+    assert dumped["moveInDate"] == {"value": "2025-05-01", "confidence": 0.8, "source": "text"}
+
+
+def test_recognize_is_fast() -> None:
+    page = (RENTAL_DE + EMPLOYMENT_DE + PASSPORT + "Lorem ipsum dolor sit amet, consectetur. " * 30)
+    page = page[:3500]  # a dense A4 page of OCR text
+    text = "\f".join([page] * 10)
+    recognize(text, today=TODAY)  # warm caches
+    best = min(_timed(lambda: recognize(text, today=TODAY)) for _ in range(3))
+    assert best / 10 < 0.005, f"{best / 10 * 1000:.2f} ms per page"
+
+
+def _timed(fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - start
