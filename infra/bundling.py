@@ -41,7 +41,8 @@ WHEEL_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux
 # Shipped by the Lambda runtime. botocore alone is ~30 MB and arrives transitively
 # (aws-xray-sdk), so these are removed after pip ran, not only left out of the request.
 PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore", "s3transfer"})
-_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+# eakte/local is the embedded development runtime (moto, dev issuer): never shipped to Lambda
+_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "local")
 
 
 def _dist_name(requirement: str) -> str:

@@ -53,3 +53,40 @@ def test_missing_token_is_refused(stack: LocalClient) -> None:
     with pytest.raises(ApiError) as e:
         stack.get("", "/api/inbox")
     assert e.value.status == 401
+
+
+def test_passport_opens_a_dossier_that_search_finds(stack: LocalClient) -> None:
+    from samples.generate import PASSPORT_PERSON, SAMPLES
+
+    spec = next(s for s in SAMPLES if s.document_type == "passport")
+    sender = stack.token("scan-provider", ["scanner"], municipality="scan-ag")
+    submission_id = stack.upload(sender, spec.filename, (stack_root() / "samples" / spec.relpath).read_bytes())
+    view = stack.wait(sender, submission_id, timeout_s=180)
+    document_id = view["documents"][0]["documentId"]
+
+    reader = stack.token("sachbearbeiter", ["caseworker"])
+    doc = stack.get(reader, f"/api/documents/{document_id}")
+    assert doc["status"] == "INDEXED"
+    assert doc["documentType"] == "passport"
+    assert doc["fields"]["birthDate"]["source"] == "mrz"
+    dossier_id = doc["dossierId"]
+    assert dossier_id
+
+    birth = PASSPORT_PERSON.birth_date.isoformat()
+    assert doc["fields"]["birthDate"]["value"] == birth
+    assert doc["fields"]["documentNumber"]["value"] == PASSPORT_PERSON.passport_no
+    # type-ahead: the first letters of the surname find the person
+    by_name = stack.get(reader, "/api/dossiers", q=PASSPORT_PERSON.surname.split()[-1][:4])
+    by_birth = stack.get(reader, "/api/dossiers", birthDate=birth)
+    by_ref = stack.get(reader, "/api/dossiers", ref=doc["fields"]["documentNumber"]["value"])
+    for found in (by_name, by_birth, by_ref):
+        assert dossier_id in {d["dossierId"] for d in found["items"]}
+    dossier = stack.get(reader, f"/api/dossiers/{dossier_id}")
+    assert document_id in {d["documentId"] for d in dossier["documents"]}
+    assert dossier["birthDate"] == birth
+
+
+def stack_root():  # noqa: ANN201 - a Path
+    from eakte.local.stack import repo_root
+
+    return repo_root()

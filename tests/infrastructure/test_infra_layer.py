@@ -24,6 +24,8 @@ def test_layer_holds_the_package_and_its_dependencies(textract):
     # wheels for the Lambda platform, not for this machine
     assert list((python / "pydantic_core").glob("*cpython-312-aarch64-linux-gnu.so"))
     assert not list(python.rglob("__pycache__"))
+    # the local development runtime stays out of the Lambda layer
+    assert not (python / "eakte" / "local").exists()
 
 
 def test_layer_leaves_out_what_the_runtime_provides(textract):

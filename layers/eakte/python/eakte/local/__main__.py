@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from eakte.local.stack import LocalStack
 from eakte.models.document import FINAL_STATUSES, DocumentStatus, SubmissionKind
 from eakte.settings import LOCAL_PORT
 
-SAMPLE_SENDER = {"sub": "gemeinde-demo-user", "groups": ["municipality"], "municipality": "bfs-261"}
-CASEWORKER = {"sub": "caseworker-demo", "groups": ["caseworker"], "team": "team-a"}
+SAMPLE_SENDER = {"subject": "gemeinde-demo-user", "groups": ["municipality"], "municipality": "bfs-230"}
+CASEWORKER = {"subject": "caseworker-demo", "groups": ["caseworker"], "team": "team-a"}
 
 
 def sample_files(directory: Path) -> list[Path]:
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait per sample")
     args = parser.parse_args(argv)
 
+    # Powertools warns on every invocation that adds no metric; in a terminal that is only noise
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     t0 = time.monotonic()
     stack = LocalStack(port=args.port)
     try:

@@ -73,6 +73,8 @@ class LocalAws:
             EnvVar.JWT_AUDIENCE: audience,
             EnvVar.JWKS_URL: jwks_url,
             "POWERTOOLS_SERVICE_NAME": "eakte",
+            # handlers log JSON at INFO in AWS; in a terminal only warnings and errors
+            "POWERTOOLS_LOG_LEVEL": os.environ.get("EAKTE_LOG_LEVEL", "WARNING"),
             "POWERTOOLS_METRICS_NAMESPACE": "eAkte",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
