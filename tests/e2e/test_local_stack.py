@@ -86,7 +86,7 @@ def test_passport_opens_a_dossier_that_search_finds(stack: LocalClient) -> None:
     assert dossier["birthDate"] == birth
 
 
-def stack_root():  # noqa: ANN201 - a Path
+def stack_root():
     from eakte.local.stack import repo_root
 
     return repo_root()

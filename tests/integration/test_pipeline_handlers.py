@@ -152,3 +152,22 @@ def test_failing_record_is_retried_with_backoff_then_marked_failed(h: Harness) -
     _, view = h.api("GET", f"/api/submissions/{submission_id}", sender)
     assert view["documents"][0]["status"] == "FAILED"
     assert view["documents"][0]["reason"] == "ocr_failed"
+
+
+def test_poison_message_ends_in_the_dead_letter_queue(h: Harness) -> None:
+    """A record that fails every time is retried maxReceiveCount times, then SQS moves it to the DLQ."""
+    from eakte.settings import STAGES
+
+    h.sqs.send_message(QueueUrl=h.aws.queue_urls[Stage.CLASSIFY], MessageBody='{"documentId": "no-such-document"}')
+    attempts = 0
+    while messages := h.receive(Stage.CLASSIFY):
+        response = h.deliver(Stage.CLASSIFY, messages)
+        assert len(response["batchItemFailures"]) == 1
+        attempts += 1
+        # skip the backoff the handler asked for, as if its time had passed
+        h.sqs.change_message_visibility(QueueUrl=h.aws.queue_urls[Stage.CLASSIFY],
+                                        ReceiptHandle=messages[0]["ReceiptHandle"], VisibilityTimeout=0)
+        assert attempts <= STAGES[Stage.CLASSIFY].max_receive_count
+    assert attempts == STAGES[Stage.CLASSIFY].max_receive_count
+    dead = h.sqs.receive_message(QueueUrl=h.aws.dlq_urls[Stage.CLASSIFY], WaitTimeSeconds=1)["Messages"]
+    assert [json.loads(m["Body"])["documentId"] for m in dead] == ["no-such-document"]
