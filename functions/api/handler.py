@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Annotated, Any
 
@@ -14,11 +15,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from eakte import wiring
 from eakte.auth import Principal, verifier_from_env
-from eakte.errors import AuthError, ForbiddenError, NotFoundError, ThrottledError
+from eakte.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, ThrottledError
 from eakte.lambda_support import logger, tracer
 from eakte.logic.api_service import ApiService, BadRequestError
 from eakte.models.api import (
+    AuditList,
     ContentLink,
+    CorrectionRequest,
     DocumentList,
     DocumentView,
     DossierList,
@@ -36,7 +39,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 
 @cache
 def service() -> ApiService:
-    return ApiService(wiring.records(), wiring.objects(), wiring.buckets())
+    return ApiService(wiring.records(), wiring.objects(), wiring.buckets(), wiring.audit_trail())
 
 
 def error(status: int, code: str, message: str) -> Response:
@@ -48,7 +51,8 @@ def authenticate(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -
     if app.current_event.path not in PUBLIC_PATHS:
         headers = app.current_event.headers or {}
         authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
-        app.append_context(principal=verifier_from_env().verify(authorization))
+        source_ip = app.current_event.request_context.identity.source_ip
+        app.append_context(principal=replace(verifier_from_env().verify(authorization), source_ip=source_ip))
     return next_middleware(app)
 
 
@@ -72,6 +76,11 @@ def _forbidden(e: ForbiddenError) -> Response:
 @app.exception_handler(NotFoundError)
 def _not_found(e: NotFoundError) -> Response:
     return error(404, "not_found", str(e))
+
+
+@app.exception_handler(ConflictError)
+def _conflict(e: ConflictError) -> Response:
+    return error(409, "conflict", str(e))
 
 
 @app.exception_handler(BadRequestError)
@@ -127,6 +136,16 @@ def get_document(document_id: Annotated[str, Path(max_length=64)]) -> DocumentVi
 @app.get("/api/documents/<document_id>/content", summary="A short-lived download link for the original")
 def get_document_content(document_id: Annotated[str, Path(max_length=64)]) -> ContentLink:
     return service().document_content(principal(), document_id)
+
+
+@app.patch("/api/documents/<document_id>", summary="Correct a document's type and/or dossier (audited)")
+def correct_document(document_id: Annotated[str, Path(max_length=64)], correction: CorrectionRequest) -> DocumentView:
+    return service().correct_document(principal(), document_id, correction)
+
+
+@app.get("/api/audit", summary="Who saw or changed what (auditors only)")
+def get_audit(dossierId: Annotated[str | None, Query(max_length=64)] = None) -> AuditList:
+    return AuditList(items=service().audit_events(principal(), dossierId))
 
 
 @app.get("/api/inbox", summary="Documents that need a human: low confidence or no dossier match")

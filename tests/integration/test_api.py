@@ -97,3 +97,42 @@ def test_bad_upload_requests_get_400_with_a_code(h: Harness, body: object, code:
 def test_unknown_route_is_a_json_404(h: Harness) -> None:
     status, err = h.api("GET", "/api/nothing-here", h.token(["caseworker"]))
     assert status == 404 and err["error"]["code"] == "no_route"
+
+
+def test_correction_through_the_api_is_audited_in_dynamodb(h: Harness) -> None:
+    from datetime import UTC, date, datetime
+
+    from eakte import wiring
+    from eakte.models.document import Document, DocumentStatus, Dossier, SubmissionKind
+
+    now = datetime.now(UTC)
+    records = wiring.records()
+    records.put_dossier(Dossier(dossier_id="D-IT-1", surname="Tesfaye", given_names="Dawit",
+                                birth_date=date(1988, 7, 4), created_at=now))
+    records.create_document(Document(
+        document_id="doc-it-1", submission_id="s", tenant="t", kind=SubmissionKind.SCAN,
+        status=DocumentStatus.NEEDS_REVIEW, filename="x.pdf", source_bucket="b", source_key="k",
+        document_type="other", confidence=0.2, received_at=now, updated_at=now))
+    caseworker = h.token(["caseworker"], subject="sachbearbeiterin-1")
+    status, inbox = h.api("GET", "/api/inbox", caseworker)
+    assert "doc-it-1" in {d["documentId"] for d in inbox["items"]}
+
+    status, body = h.api("PATCH", "/api/documents/doc-it-1", caseworker,
+                         {"documentType": "rental_agreement", "dossierId": "D-IT-1", "reason": "Mietvertrag"})
+    assert status == 200, body
+    assert body["status"] == "INDEXED" and body["dossierId"] == "D-IT-1"
+    status, inbox = h.api("GET", "/api/inbox", caseworker)
+    assert "doc-it-1" not in {d["documentId"] for d in inbox["items"]}
+    status, dossier = h.api("GET", "/api/dossiers/D-IT-1", caseworker)
+    assert [(d["documentId"], d["documentType"]) for d in dossier["documents"]] == [("doc-it-1", "rental_agreement")]
+
+    assert h.api("GET", "/api/audit?dossierId=D-IT-1", caseworker)[0] == 403
+    status, trail = h.api("GET", "/api/audit?dossierId=D-IT-1", h.token(["auditor"]))
+    assert status == 200
+    actions = [(e["action"], e["actor"]) for e in trail["items"]]
+    assert ("correct_document", "sachbearbeiterin-1") in actions
+    assert ("read_dossier", "sachbearbeiterin-1") in actions
+    assert all(e["sourceIp"] == "127.0.0.1" for e in trail["items"])
+
+    status, err = h.api("PATCH", "/api/documents/doc-it-1", caseworker, {"dossierId": "D-NOPE"})
+    assert status == 400 and err["error"]["code"] == "unknown_dossier"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from eakte.adapters.memory import MemoryObjectStore, MemoryRecordStore
+from eakte.adapters.memory import MemoryAuditTrail, MemoryObjectStore, MemoryRecordStore
 from eakte.auth import Principal
 from eakte.errors import ForbiddenError, NotFoundError
 from eakte.logic.api_service import ApiService, BadRequestError, safe_filename, submission_state
@@ -23,7 +23,8 @@ AUDITOR = Principal("a1", frozenset({"auditor"}))
 
 @pytest.fixture
 def api() -> ApiService:
-    return ApiService(MemoryRecordStore(), MemoryObjectStore(), Buckets("intake", "archive"), clock=lambda: NOW)
+    return ApiService(MemoryRecordStore(), MemoryObjectStore(), Buckets("intake", "archive"), MemoryAuditTrail(),
+                      clock=lambda: NOW)
 
 
 def upload(api: ApiService, who: Principal = SENDER, **over: object) -> str:
@@ -126,3 +127,59 @@ def test_submission_state_follows_its_documents(api: ApiService) -> None:
 ])
 def test_safe_filename(raw: str, safe: str) -> None:
     assert safe_filename(raw) == safe
+
+
+def _indexed_world(api: ApiService) -> None:
+    api._records.put_dossier(Dossier(dossier_id="D-1", surname="Haddad", given_names="Amina",
+                                     birth_date=date(1990, 3, 12), created_at=NOW))
+    api._records.create_document(_doc(DocumentStatus.NEEDS_REVIEW).model_copy(
+        update={"document_type": "other", "confidence": 0.3, "reason": "low_confidence"}))
+
+
+def test_correction_sets_type_and_dossier_and_is_audited(api: ApiService) -> None:
+    from eakte.models.api import CorrectionRequest
+
+    _indexed_world(api)
+    who = Principal("c1", frozenset({"caseworker"}), source_ip="10.1.2.3")
+    view = api.correct_document(who, "d", CorrectionRequest.model_validate(
+        {"documentType": "payslip", "dossierId": "D-1", "reason": "Lohnabrechnung Mai"}))
+    assert (view.document_type, view.dossier_id, view.status) == ("payslip", "D-1", DocumentStatus.INDEXED)
+    assert view.confidence == 1.0
+    assert api._records.get_document("d").dossier_id == "D-1"
+    assert [d.document_id for d in api._records.documents_of_dossier("D-1")] == ["d"]
+    (event,) = api._audit.events(dossier_id="D-1")
+    assert event.action == "correct_document" and event.actor == "c1" and event.source_ip == "10.1.2.3"
+    assert event.reason == "Lohnabrechnung Mai"
+    assert event.details["before"]["documentType"] == "other"
+    assert event.details["after"]["documentType"] == "payslip"
+
+
+def test_bad_corrections_are_refused(api: ApiService) -> None:
+    from eakte.errors import ConflictError
+    from eakte.models.api import CorrectionRequest
+
+    _indexed_world(api)
+    with pytest.raises(BadRequestError) as e:
+        api.correct_document(CASEWORKER, "d", CorrectionRequest())
+    assert e.value.code == "empty_correction"
+    with pytest.raises(BadRequestError) as e:
+        api.correct_document(CASEWORKER, "d", CorrectionRequest(dossier_id="D-404"))
+    assert e.value.code == "unknown_dossier"
+    with pytest.raises(ForbiddenError):
+        api.correct_document(SENDER, "d", CorrectionRequest(dossier_id="D-1"))
+    api._records.save_document(_doc(DocumentStatus.OCR_DONE), None)
+    with pytest.raises(ConflictError):
+        api.correct_document(CASEWORKER, "d", CorrectionRequest(dossier_id="D-1"))
+
+
+def test_reads_are_audited_and_only_auditors_read_the_trail(api: ApiService) -> None:
+    _indexed_world(api)
+    api.get_dossier(CASEWORKER, "D-1")
+    api.find_dossiers(CASEWORKER, "Haddad", None, None)
+    api.get_document(CASEWORKER, "d")
+    actions = [e.action for e in api.audit_events(AUDITOR, None)]
+    assert sorted(actions) == ["read_document", "read_dossier", "search_dossiers"]
+    assert [e.action for e in api.audit_events(AUDITOR, "D-1")] == ["read_dossier"]
+    for who in (CASEWORKER, SENDER):
+        with pytest.raises(ForbiddenError):
+            api.audit_events(who, None)

@@ -23,6 +23,7 @@ class Principal:
     groups: frozenset[str]
     tenant: str | None = None
     team: str | None = None
+    source_ip: str | None = None  # from the request, for the audit trail
 
     def in_any(self, groups: frozenset[str]) -> bool:
         return bool(self.groups & groups)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from eakte.models.document import Document, DocumentStatus, Dossier, MediaType, Submission
+from eakte.models.document import AuditEvent, Document, DocumentStatus, Dossier, MediaType, Submission
 from eakte.settings import Stage
 
 
@@ -126,6 +126,17 @@ class RecordStore(ABC):
 
     @abstractmethod
     def find_dossiers(self, query: DossierQuery) -> list[Dossier]: ...
+
+
+class AuditTrail(ABC):
+    """Append-only record of reads and changes of personal data."""
+
+    @abstractmethod
+    def record(self, event: AuditEvent) -> None: ...
+
+    @abstractmethod
+    def events(self, dossier_id: str | None = None, limit: int = 200) -> list[AuditEvent]:
+        """Newest first; of one dossier, or of the last days when no dossier is given."""
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,13 @@ def records() -> Any:
 
 
 @cache
+def audit_trail() -> Any:
+    from eakte.adapters.aws import DynamoAuditTrail
+
+    return DynamoAuditTrail(client("dynamodb"), env(EnvVar.TABLE))
+
+
+@cache
 def objects() -> Any:
     from eakte.adapters.aws import S3ObjectStore
 

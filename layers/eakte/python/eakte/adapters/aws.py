@@ -8,14 +8,16 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError, ThrottledError, TransientError
 from eakte.logic.names import name_tokens, normalise_reference
-from eakte.models.document import Document, DocumentStatus, Dossier, Submission
+from eakte.models.document import AuditEvent, Document, DocumentStatus, Dossier, Submission
 from eakte.ports import (
+    AuditTrail,
     DossierQuery,
     ObjectInfo,
     ObjectRef,
@@ -332,3 +334,53 @@ class DynamoRecordStore(RecordStore):
         ids = sorted(set.intersection(*candidate_sets))[: query.limit]
         found = [self.get_dossier(i) for i in ids]
         return [d for d in found if d is not None]
+
+
+AUDIT_DAYS_WITHOUT_DOSSIER = 7
+
+
+class DynamoAuditTrail(AuditTrail):
+    """Audit events in the records table, one partition per day; events about a dossier also
+    sit in its timeline index (gsi3, `AUDIT#DOS#id`). Writes are conditional: never overwritten."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._ddb = client
+        self._table = table
+
+    def record(self, event: AuditEvent) -> None:
+        item: dict[str, Any] = {
+            "pk": {"S": f"AUDIT#DAY#{event.at.date().isoformat()}"},
+            "sk": {"S": f"{event.at.isoformat()}#{event.event_id}"},
+            "body": {"S": event.model_dump_json()},
+        }
+        if event.dossier_id:
+            item["gsi3pk"] = {"S": f"AUDIT#DOS#{event.dossier_id}"}
+            item["gsi3sk"] = item["sk"]
+        try:
+            self._ddb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as e:
+            raise translate_client_error(e, "record audit event") from e
+
+    def _query(self, args: dict[str, Any], limit: int) -> list[AuditEvent]:
+        try:
+            items = self._ddb.query(TableName=self._table, ScanIndexForward=False, Limit=limit, **args)["Items"]
+        except ClientError as e:
+            raise translate_client_error(e, "query audit events") from e
+        return [AuditEvent.model_validate_json(i["body"]["S"]) for i in items]
+
+    def events(self, dossier_id: str | None = None, limit: int = 200) -> list[AuditEvent]:
+        if dossier_id:
+            return self._query({"IndexName": GSI_BY_DOSSIER, "KeyConditionExpression": "gsi3pk = :p",
+                                "ExpressionAttributeValues": {":p": {"S": f"AUDIT#DOS#{dossier_id}"}}}, limit)
+        from eakte.models.document import utcnow
+
+        found: list[AuditEvent] = []
+        today = utcnow().date()
+        for back in range(AUDIT_DAYS_WITHOUT_DOSSIER):
+            day = (today - timedelta(days=back)).isoformat()
+            found += self._query({"KeyConditionExpression": "pk = :p",
+                                  "ExpressionAttributeValues": {":p": {"S": f"AUDIT#DAY#{day}"}}},
+                                 limit - len(found))
+            if len(found) >= limit:
+                break
+        return found

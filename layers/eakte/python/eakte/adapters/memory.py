@@ -9,8 +9,17 @@ from typing import Any
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError
 from eakte.logic.names import name_tokens, normalise_reference
-from eakte.models.document import Document, DocumentStatus, Dossier, MediaType, Submission, utcnow
+from eakte.models.document import (
+    AuditEvent,
+    Document,
+    DocumentStatus,
+    Dossier,
+    MediaType,
+    Submission,
+    utcnow,
+)
 from eakte.ports import (
+    AuditTrail,
     DossierQuery,
     ObjectInfo,
     ObjectRef,
@@ -185,3 +194,15 @@ class ScriptedOcrEngine(OcrEngine):
 
     def job_result(self, job_id: str) -> OcrResult:
         return OcrResult(responses=self.responses, engine="scripted")
+
+
+class MemoryAuditTrail(AuditTrail):
+    def __init__(self) -> None:
+        self.recorded: list[AuditEvent] = []
+
+    def record(self, event: AuditEvent) -> None:
+        self.recorded.append(event)
+
+    def events(self, dossier_id: str | None = None, limit: int = 200) -> list[AuditEvent]:
+        chosen = [e for e in self.recorded if dossier_id is None or e.dossier_id == dossier_id]
+        return sorted(chosen, key=lambda e: e.at, reverse=True)[:limit]

@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from eakte.auth import Principal
-from eakte.errors import EakteError, ForbiddenError, NotFoundError
+from eakte.errors import ConflictError, EakteError, ForbiddenError, NotFoundError
 from eakte.logic.inspection import media_type_of_declared, media_type_of_filename
 from eakte.logic.intake import Buckets, UploadKey, allowed_media_types, max_bytes
 from eakte.models.api import (
+    AuditEventView,
     ContentLink,
+    CorrectionRequest,
     DocumentSummary,
     DocumentView,
     DossierSummary,
@@ -27,9 +29,20 @@ from eakte.models.api import (
     UploadRequest,
     UploadResponse,
 )
-from eakte.models.document import Document, DocumentStatus, Dossier, Submission, utcnow
-from eakte.ports import DossierQuery, ObjectRef, ObjectStore, RecordStore
+from eakte.models.document import (
+    AuditAction,
+    AuditEvent,
+    Document,
+    DocumentStatus,
+    Dossier,
+    Submission,
+    utcnow,
+)
+from eakte.ports import AuditTrail, DossierQuery, ObjectRef, ObjectStore, RecordStore
 from eakte.settings import MAX_FILENAME_CHARS, READER_GROUPS, UPLOAD_URL_TTL_S, UPLOADER_GROUPS
+
+AUDITOR_GROUPS = frozenset({"auditor"})
+CORRECTABLE = frozenset({DocumentStatus.INDEXED, DocumentStatus.NEEDS_REVIEW})
 
 CONTENT_URL_TTL_S = 300
 
@@ -86,12 +99,21 @@ def _dossier_summary(d: Dossier) -> DossierSummary:
 
 
 class ApiService:
-    def __init__(self, records: RecordStore, objects: ObjectStore, buckets: Buckets,
+    def __init__(self, records: RecordStore, objects: ObjectStore, buckets: Buckets, audit: AuditTrail,
                  clock: Callable[[], datetime] = utcnow) -> None:
         self._records = records
         self._objects = objects
         self._buckets = buckets
+        self._audit = audit
         self._clock = clock
+
+    def _record(self, principal: Principal, action: AuditAction, target_id: str, dossier_id: str | None,
+                reason: str | None = None, **details: object) -> None:
+        self._audit.record(AuditEvent(
+            event_id=str(uuid.uuid4()), at=self._clock(), actor=principal.subject,
+            actor_groups=sorted(principal.groups), action=action, target_id=target_id, dossier_id=dossier_id,
+            source_ip=principal.source_ip, reason=reason, details=details,
+        ))
 
     # --- checks
     @staticmethod
@@ -173,6 +195,10 @@ class ApiService:
 
     def get_document(self, principal: Principal, document_id: str) -> DocumentView:
         doc = self._document(principal, document_id)
+        self._record(principal, AuditAction.READ_DOCUMENT, doc.document_id, doc.dossier_id)
+        return self._document_view(doc)
+
+    def _document_view(self, doc: Document) -> DocumentView:
         text = None
         if doc.text_key:
             text = self._objects.read(ObjectRef(self._buckets.archive, doc.text_key)).decode("utf-8")
@@ -188,6 +214,7 @@ class ApiService:
         doc = self._document(principal, document_id)
         if not doc.original_key:
             raise NotFoundError(f"document {document_id} has no stored original")
+        self._record(principal, AuditAction.DOWNLOAD_ORIGINAL, doc.document_id, doc.dossier_id)
         bucket = self._buckets.intake if doc.status is DocumentStatus.REJECTED else self._buckets.archive
         url = self._objects.presign_get(ObjectRef(bucket, doc.original_key), CONTENT_URL_TTL_S, doc.filename)
         return ContentLink(url=url, expires_at=self._clock() + timedelta(seconds=CONTENT_URL_TTL_S))
@@ -208,13 +235,51 @@ class ApiService:
             except ValueError as e:
                 raise BadRequestError("invalid_birth_date", "birthDate must be YYYY-MM-DD") from e
         query = DossierQuery(name=q or None, birth_date=birth_date or None, reference=ref or None)
-        return [_dossier_summary(d) for d in self._records.find_dossiers(query)]
+        found = self._records.find_dossiers(query)
+        self._record(principal, AuditAction.SEARCH_DOSSIERS, "search", None, q=q, birthDate=birth_date, ref=ref,
+                     hits=[d.dossier_id for d in found])
+        return [_dossier_summary(d) for d in found]
 
     def get_dossier(self, principal: Principal, dossier_id: str) -> DossierView:
         self._require(principal, READER_GROUPS, "reading dossiers")
         dossier = self._records.get_dossier(dossier_id)
         if dossier is None:
             raise NotFoundError(f"dossier {dossier_id} not found")
+        self._record(principal, AuditAction.READ_DOSSIER, dossier_id, dossier_id)
         documents = [_summary(d) for d in self._records.documents_of_dossier(dossier_id)]
         return DossierView(**_dossier_summary(dossier).model_dump(), sex=dossier.sex,
                            created_at=dossier.created_at, documents=documents)
+
+    # --- corrections and audit
+    def correct_document(self, principal: Principal, document_id: str,
+                         correction: CorrectionRequest) -> DocumentView:
+        doc = self._document(principal, document_id)
+        if correction.document_type is None and correction.dossier_id is None:
+            raise BadRequestError("empty_correction", "give documentType and/or dossierId")
+        if doc.status not in CORRECTABLE:
+            raise ConflictError(f"document {document_id} is {doc.status.value}; only indexed documents "
+                                "and documents in the inbox can be corrected")
+        if correction.dossier_id and self._records.get_dossier(correction.dossier_id) is None:
+            raise BadRequestError("unknown_dossier", f"dossier {correction.dossier_id} does not exist")
+        update: dict[str, object] = {"updated_at": self._clock()}
+        if correction.document_type is not None:
+            update |= {"document_type": correction.document_type, "confidence": 1.0}
+        dossier_id = correction.dossier_id or doc.dossier_id
+        if correction.dossier_id:
+            update |= {"dossier_id": correction.dossier_id, "candidates": []}
+        if dossier_id:
+            update |= {"status": DocumentStatus.INDEXED, "reason": None, "reason_detail": None}
+        corrected = doc.model_copy(update=update)
+        self._records.save_document(corrected, expected_status=doc.status)
+        # the audit event doubles as the training record: what the machine said, what the human set
+        self._record(principal, AuditAction.CORRECT_DOCUMENT, document_id, dossier_id, correction.reason,
+                     before={"documentType": doc.document_type, "dossierId": doc.dossier_id,
+                             "confidence": doc.confidence, "status": doc.status.value},
+                     after={"documentType": corrected.document_type, "dossierId": corrected.dossier_id,
+                            "status": corrected.status.value})
+        return self._document_view(corrected)
+
+    def audit_events(self, principal: Principal, dossier_id: str | None) -> list[AuditEventView]:
+        self._require(principal, AUDITOR_GROUPS, "reading the audit trail")
+        return [AuditEventView(**e.model_dump(exclude={"actor_groups"}))
+                for e in self._audit.events(dossier_id=dossier_id)]

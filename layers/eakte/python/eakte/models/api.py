@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -89,6 +89,30 @@ class DocumentView(CamelModel):
     text: str | None = None
     received_at: datetime
     sha256: str | None = None
+
+
+class CorrectionRequest(CamelModel):
+    """A caseworker's correction of a document's type and/or dossier (audited)."""
+
+    document_type: DocumentType | None = None
+    dossier_id: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class AuditEventView(CamelModel):
+    event_id: str
+    at: datetime
+    actor: str
+    action: str
+    target_id: str
+    dossier_id: str | None = None
+    source_ip: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditList(CamelModel):
+    items: list[AuditEventView]
 
 
 class ContentLink(CamelModel):

@@ -182,3 +182,26 @@ class StageMessage(CamelModel):
     document_id: str
     correlation_id: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditAction(StrEnum):
+    READ_DOCUMENT = "read_document"
+    DOWNLOAD_ORIGINAL = "download_original"
+    READ_DOSSIER = "read_dossier"
+    SEARCH_DOSSIERS = "search_dossiers"
+    CORRECT_DOCUMENT = "correct_document"
+
+
+class AuditEvent(CamelModel):
+    """Who saw or changed what, when, from where and why. Written once, never changed."""
+
+    event_id: str
+    at: datetime
+    actor: str
+    actor_groups: list[str]
+    action: AuditAction
+    target_id: str
+    dossier_id: str | None = None
+    source_ip: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
