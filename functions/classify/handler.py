@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from eakte import wiring
+from eakte import telemetry, wiring
 from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
 from eakte.logic.stages import ClassifyStage, mark_failed
 from eakte.models.document import StageMessage
@@ -26,7 +26,7 @@ def record_handler(record: SQSRecord) -> None:
     if doc is not None:
         logger.info("classify", document_id=doc.document_id, status=doc.status.value,
                     document_type=doc.document_type, confidence=doc.confidence)
-        metrics.add_metric(name=f"Documents{doc.status.value.title()}", unit="Count", value=1)
+        telemetry.count_document(metrics, doc)
 
 
 def on_last_failure(record: SQSRecord, error: BaseException) -> None:

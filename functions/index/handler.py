@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from eakte import wiring
+from eakte import telemetry, wiring
 from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
 from eakte.logic.stages import IndexStage, mark_failed
 from eakte.models.document import StageMessage
@@ -26,7 +27,7 @@ def record_handler(record: SQSRecord) -> None:
     if doc is not None:
         logger.info("index", document_id=doc.document_id, status=doc.status.value,
                     document_type=doc.document_type, confidence=doc.confidence)
-        metrics.add_metric(name=f"Documents{doc.status.value.title()}", unit="Count", value=1)
+        telemetry.count_document(metrics, doc, time.time())
 
 
 def on_last_failure(record: SQSRecord, error: BaseException) -> None:

@@ -19,6 +19,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 
+from eakte.adapters.archived_audit import AUDIT_PREFIX
 from eakte.settings import API, GROUPS, INCOMING_PREFIX, QUARANTINE_PREFIX, TEAM_CLAIM, TENANT_CLAIM, EnvVar, Names
 from infra.constructs.function import LOG_RETENTION, EakteFunction
 from infra.constructs.storage import Storage
@@ -86,6 +87,8 @@ class Api(Construct):
         fn.read_write_table(storage.idempotency, has_indexes=False)
         # Presigned POST: the upload is authorised by this role, so it may put below incoming/ only.
         fn.put_objects(storage.intake, f"{INCOMING_PREFIX}*")
+        # The audit trail: every event also as an Object Lock object below audit/ (ArchivedAuditTrail).
+        fn.put_objects(storage.archive, f"{AUDIT_PREFIX}*")
         # Presigned GET of an original: in the archive, or in quarantine for a rejected file.
         fn.read_objects(storage.archive)
         fn.read_objects(storage.intake, f"{QUARANTINE_PREFIX}*")

@@ -12,7 +12,8 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from eakte.errors import ThrottledError
+from eakte import faults, telemetry
+from eakte.errors import OcrThrottledError, ThrottledError
 from eakte.settings import STAGES, Stage
 
 logger = Logger()
@@ -35,6 +36,18 @@ def new_processor() -> BatchProcessor:
     return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
+def correlation_id_of(record: SQSRecord) -> str:
+    """The correlation id a stage message carries (set at intake: the submission id), else the
+    SQS message id (an S3 event before intake has registered the document)."""
+    try:
+        body = record.json_body
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("correlationId"), str):
+        return body["correlationId"]
+    return record.message_id
+
+
 def run_batch(stage: Stage, event: dict[str, Any], context: Any, processor: BatchProcessor,
               handle: Callable[[SQSRecord], None],
               on_last_failure: Callable[[SQSRecord, BaseException], None] | None = None) -> dict[str, Any]:
@@ -43,12 +56,18 @@ def run_batch(stage: Stage, event: dict[str, Any], context: Any, processor: Batc
     settings = STAGES[stage]
 
     def record_handler(record: SQSRecord) -> None:
+        logger.set_correlation_id(correlation_id_of(record))
         try:
-            handle(record)
+            with faults.armed(stage.value):  # no-op unless EAKTE_FAULT_INJECTION is set
+                handle(record)
         except Exception as error:
             attempt = int(record.attributes.approximate_receive_count or 1)
             logger.warning("record failed", stage=stage.value, attempt=attempt, error=repr(error),
                            error_type=type(error).__name__, message_id=record.message_id)
+            if isinstance(error, OcrThrottledError):
+                metrics.add_metric(name=telemetry.TEXTRACT_THROTTLED, unit="Count", value=1)
+            elif isinstance(error, faults.InjectedFault):
+                metrics.add_metric(name=telemetry.INJECTED_FAULTS, unit="Count", value=1)
             try:
                 if attempt >= settings.max_receive_count:
                     if on_last_failure is not None:

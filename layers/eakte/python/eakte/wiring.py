@@ -7,6 +7,7 @@ import os
 from functools import cache
 from typing import Any
 
+from eakte.faults import inject  # off unless EAKTE_FAULT_INJECTION is set
 from eakte.settings import EnvVar, OcrEngineKind
 
 
@@ -32,28 +33,40 @@ def client(service: str) -> Any:
 def records() -> Any:
     from eakte.adapters.aws import DynamoRecordStore
 
-    return DynamoRecordStore(client("dynamodb"), env(EnvVar.TABLE))
+    return inject(DynamoRecordStore(client("dynamodb"), env(EnvVar.TABLE)), "records")
 
 
 @cache
 def audit_trail() -> Any:
+    from eakte.adapters.archived_audit import ArchivedAuditTrail
     from eakte.adapters.aws import DynamoAuditTrail
 
-    return DynamoAuditTrail(client("dynamodb"), env(EnvVar.TABLE))
+    # every event also as an immutable object under Object Lock in the archive bucket
+    trail = ArchivedAuditTrail(DynamoAuditTrail(client("dynamodb"), env(EnvVar.TABLE)), objects(),
+                               env(EnvVar.ARCHIVE_BUCKET))
+    return inject(trail, "audit")
 
 
 @cache
 def objects() -> Any:
     from eakte.adapters.aws import S3ObjectStore
 
-    return S3ObjectStore(client("s3"))
+    return inject(S3ObjectStore(client("s3")), "objects")
 
 
 @cache
 def queue() -> Any:
     from eakte.adapters.aws import SqsQueue
 
-    return SqsQueue.from_env(client("sqs"), os.environ)
+    return inject(SqsQueue.from_env(client("sqs"), os.environ), "queue")
+
+
+@cache
+def pipeline_monitor() -> Any:
+    from eakte.adapters.ops_aws import AwsPipelineMonitor
+    from eakte.settings import names_from_env
+
+    return AwsPipelineMonitor(client("sqs"), client("dynamodb"), env(EnvVar.TABLE), names_from_env())
 
 
 @cache
@@ -69,7 +82,8 @@ def ocr_engine() -> Any:
     if kind is OcrEngineKind.TESSERACT:
         from eakte.adapters.tesseract import TesseractOcrEngine
 
-        return TesseractOcrEngine(objects())
+        languages = os.environ.get(EnvVar.OCR_LANGUAGES)
+        return TesseractOcrEngine(objects(), **({"languages": languages} if languages else {}))
     from eakte.adapters.textract import TextractOcrEngine, make_textract_client
 
     return TextractOcrEngine(make_textract_client(os.environ.get("AWS_REGION") or None),

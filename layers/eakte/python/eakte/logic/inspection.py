@@ -99,6 +99,8 @@ def inspect(data: bytes, declared: MediaType, filename: str, allowed: frozenset[
         raise Rejection(RejectReason.TYPE_MISMATCH,
                         f"content is {actual.value} but it was declared as {declared.value} "
                         f"and named {PurePosixPath(filename).name!r}")
+    if (second := _second_format(data, actual)) is not None:
+        raise Rejection(RejectReason.POLYGLOT, f"the {actual.value} file also contains {second}")
     if actual is MediaType.PDF:
         return Inspection(actual, _pdf_pages(data))
     if actual is MediaType.XML:
@@ -107,6 +109,27 @@ def inspect(data: bytes, declared: MediaType, filename: str, allowed: frozenset[
         raise Rejection(RejectReason.TOO_LARGE, f"{len(data)} bytes; a single JPEG/PNG image may have at most "
                         f"{MAX_SINGLE_IMAGE_BYTES} (send larger scans as PDF or TIFF)")
     return Inspection(actual, _image_pages(data, actual))
+
+
+_ZIP_END = b"PK\x05\x06"  # end-of-central-directory record, which ZIP readers look for from the end
+_ZIP_END_SIZE = 22
+
+
+def _second_format(data: bytes, actual: MediaType) -> str | None:
+    """A polyglot is valid as two formats; the second one is what a viewer that trusts the file
+    name or sniffs differently would open. PDF readers accept a header anywhere in the first
+    kilobyte; ZIP readers (also JAR, DOCX, APK) start from an end record at the file's end."""
+    if actual is not MediaType.PDF and b"%PDF-" in data[:1024]:
+        return "a PDF header within its first kilobyte"
+    start = max(0, len(data) - _ZIP_END_SIZE - 0xFFFF)
+    at = data.rfind(_ZIP_END, start)
+    while at != -1:
+        if len(data) - at >= _ZIP_END_SIZE:
+            comment_length = int.from_bytes(data[at + 20:at + 22], "little")
+            if at + _ZIP_END_SIZE + comment_length == len(data):
+                return "a ZIP archive appended at its end"
+        at = data.rfind(_ZIP_END, start, at)
+    return None
 
 
 def _pdf_pages(data: bytes) -> int:

@@ -66,6 +66,7 @@ class RejectReason(StrEnum):
     TYPE_MISMATCH = "type_mismatch"
     KIND_MISMATCH = "kind_mismatch"
     CORRUPT = "corrupt"
+    POLYGLOT = "polyglot"  # valid as two formats at once (e.g. PDF + ZIP): refused as ambiguous
     ENCRYPTED = "encrypted"
     IMAGE_TOO_LARGE = "image_too_large"
     MALFORMED_XML = "malformed_xml"
