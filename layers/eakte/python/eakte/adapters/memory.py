@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError
-from eakte.logic.names import name_tokens, normalise_reference
+from eakte.logic.names import name_keys, name_tokens, normalise_reference
 from eakte.models.document import (
     AuditEvent,
     Document,
@@ -117,6 +117,7 @@ class MemoryRecordStore(RecordStore):
     documents: dict[str, Document] = field(default_factory=dict)
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _name_key_cache: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def put_submission(self, submission: Submission) -> None:
         self.submissions[submission.submission_id] = submission
@@ -160,6 +161,12 @@ class MemoryRecordStore(RecordStore):
     def get_dossier(self, dossier_id: str) -> Dossier | None:
         return self.dossiers.get(dossier_id)
 
+    def _name_keys(self, d: Dossier) -> set[str]:
+        names = (d.surname, d.given_names)
+        if names not in self._name_key_cache:
+            self._name_key_cache[names] = set(name_keys(*names))
+        return self._name_key_cache[names]
+
     def find_dossiers(self, query: DossierQuery) -> list[Dossier]:
         def matches(d: Dossier) -> bool:
             if query.name:
@@ -173,7 +180,9 @@ class MemoryRecordStore(RecordStore):
                 refs = {normalise_reference(v) for v in d.reference_numbers.values()}
                 if normalise_reference(query.reference) not in refs:
                     return False
-            return bool(query.name or query.birth_date or query.reference)
+            if query.name_keys and not set(query.name_keys) & self._name_keys(d):
+                return False
+            return bool(query.name or query.birth_date or query.reference or query.name_keys)
 
         return sorted((d for d in self.dossiers.values() if matches(d)), key=lambda d: d.dossier_id)[:query.limit]
 

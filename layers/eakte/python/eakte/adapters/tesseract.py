@@ -18,12 +18,14 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from eakte.adapters.mrz_reread import WHITELIST as MRZ_WHITELIST
+from eakte.adapters.mrz_reread import reread_noisy_mrz
 from eakte.errors import OcrFailedError
 from eakte.models.document import MediaType
 from eakte.ports import ObjectRef, ObjectStore, OcrEngine, OcrJob, OcrResult
@@ -261,12 +263,21 @@ class TesseractOcrEngine(OcrEngine):
             ["tesseract", str(image.path), "stdout", "--dpi", str(dpi), "-l", self._languages, "tsv"],
             timeout=self._page_timeout_s, what=f"tesseract page {image.number}",
         )
+        size, lines = parse_tsv(done.stdout.decode("utf-8", "replace"))
+        if size is not None:  # a noisy MRZ is read again with the MRZ character set only
+            lines, _ = reread_noisy_mrz(lines, image.path, self._ocr_mrz_band)  # type: ignore[arg-type]
         if image.prepare is not None:
             image.path.unlink(missing_ok=True)
-        size, lines = parse_tsv(done.stdout.decode("utf-8", "replace"))
         if size is None:
             raise OcrFailedError(f"tesseract returned no page for page {image.number}")
         return _page_blocks(image.number, size, lines)
+
+    def _ocr_mrz_band(self, crop: Path, offset: tuple[int, int]) -> list[list[_Word]]:
+        done = self._run(["tesseract", str(crop), "stdout", "--psm", "6", "-l", "eng",
+                          "-c", f"tessedit_char_whitelist={MRZ_WHITELIST}", "tsv"],
+                         timeout=self._page_timeout_s, what="tesseract MRZ band")
+        _, lines = parse_tsv(done.stdout.decode("utf-8", "replace"))
+        return [[replace(w, left=w.left + offset[0], top=w.top + offset[1]) for w in line] for line in lines]
 
 
 # -- TSV -> Textract blocks --------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -25,3 +26,117 @@ def name_tokens(*names: str) -> list[str]:
 def normalise_reference(value: str) -> str:
     """'756.1234.5678.97' -> '7561234567897': separators do not matter for lookups."""
     return "".join(c for c in value.upper() if c.isalnum())
+
+
+# --- transliteration-aware name keys --------------------------------------------------------
+# Names of people from Syria, Afghanistan, Eritrea, Turkey, Ukraine ... reach the office in
+# several Latin spellings (Mohammed/Muhammad/Mohamad, Youssef/Yusuf/Jusuf, Müller/Mueller).
+# `canonical` removes spelling noise that never tells two people apart (case, accents, umlaut
+# spellings, doubled letters); `skeleton` further maps letters that transliterations use
+# interchangeably and replaces every vowel run by one slot, so the syllable structure stays:
+# Mohammed/Muhammad -> mVhVmVd but Mahmoud -> mVhmVd (a different name, a different key).
+
+# Particles that are not part of the distinguishing name: Arabic article, Romance/Germanic
+# prepositions. 'abd' ("servant of") is glued to the following name instead (Abd al-Rahman).
+_ARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "at", "az", "an", "ash", "ed", "er", "es",
+                       "et", "ez", "en"})
+_PARTICLES = _ARTICLES | frozenset({"de", "del", "della", "di", "da", "do", "dos", "das", "van", "von",
+                                    "der", "den", "la", "le", "y", "e"})
+_ABD_PREFIX = re.compile(r"^abd(?:[aeiou]l(?=[a-z]{3})|[aeiou](?=([b-df-hj-np-tv-z])\1))")
+_ABD_ALONE = re.compile(r"abd(?:[aeiou][lr]?)?")
+_UMLAUT_SPELLING = re.compile(r"(?<=[a-z])(?:ae|oe|ue)|^(?:ae|oe|ue)(?=[^aeiou])")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r) for p, r in (
+        (r"i[yj]", "i"),  # Yurii / Yuriy / Jurij, Oliinyk / Oliynyk, Julija / Yuliia
+        (r"^ou(?=[aeiou])", "w"),  # French: Oualid / Walid
+        (r"xh", "j"),  # Albanian xh = dsch (Hoxha / Hodža)
+        (r"x", "ks"),
+        (r"dsch|dzh|dzs|dj|dz", "j"),
+        (r"szcz|shch|sch|tsch|tch|tsh|ch|sh|sz|kh", "x"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"dh", "d"),
+        (r"gh", "g"),
+        (r"ck|q|c(?![eiy])|k", "k"),
+        (r"c", "s"),
+        (r"z", "s"),
+        (r"w", "v"),
+        (r"^y", "j"),
+        (r"y", "i"),
+        (r"(?<=[b-df-hk-np-tv-z])j(?=[aeiou])", "i"),  # Tatjana / Tetiana, Julija / Yuliia
+        (r"(?<=[aeiou])h$", ""),
+        (r"([b-df-hj-np-tv-z])\1+", r"\1"),
+    )
+)
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+# Looser still, for a lower similarity: letters that transliterations of one language swap
+# (Ukrainian/Russian h/g: Ihor/Igor; Turkish final devoicing: Mehmet/Mehmed, Zeynep/Zeynab;
+# Arabic th/s: Othman/Osman; diacritics lost: Şahin -> Sahin for Schahin).
+_LOOSE_BEFORE = tuple((re.compile(p), r) for p, r in (
+    (r"th", "s"),
+    (r"(?<![cdgkpstz])h", "g"),  # Ihor/Igor (ch, sh, kh, gh ... are other letters)
+    (r"(?<=[aeiou])g(?=[aeiou])", ""),  # Zabihullah/Zabiullah, Doğan/Doan
+))
+_LOOSE_AFTER = str.maketrans({"x": "s", "p": "b", "t": "d"})
+# Letters that Unicode does not decompose into a base letter and a diacritic.
+_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "dj", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+                          "ş": "sh", "Ş": "sh", "š": "sh", "Š": "sh", "č": "ch", "Č": "ch", "ž": "zh", "Ž": "zh"})
+
+
+def _vowel_slot(m: re.Match[str]) -> str:
+    # A diphthong or glide ('ei' in Hussein, 'ai' in Husain, 'ia' in Alia/Mariam) is an Arabic
+    # consonant y: it keeps Hussein apart from Hassan and Alia from Ali.
+    run = m.group()
+    return "Vj" if "i" in run[1:] or re.search(r"i[aou]", run) else "V"
+
+
+def canonical(token: str) -> str:
+    """Spelling-neutral form of one name token: 'Müller'/'Mueller' -> 'muler', 'Hassan' -> 'hasan'."""
+    t = "".join(c for c in fold(token.translate(_LETTERS)).translate(_LETTERS) if c.isalpha())
+    t = _UMLAUT_SPELLING.sub(lambda m: m.group()[0], t)
+    return _DOUBLE.sub(r"\1", t)
+
+
+def skeleton(token: str, *, loose: bool = False) -> str:
+    """Transliteration key of one canonical token (see the comments above)."""
+    s = canonical(token)
+    if loose:
+        for pattern, replacement in _LOOSE_BEFORE:
+            s = pattern.sub(replacement, s)
+    for pattern, replacement in _SKELETON_RULES:
+        s = pattern.sub(replacement, s)
+    s = _VOWEL_RUN.sub(_vowel_slot, s)
+    return s.translate(_LOOSE_AFTER) if loose else s
+
+
+def person_name_tokens(name: str) -> list[str]:
+    """Canonical tokens of a name, articles dropped, 'abd' glued to the next token:
+    'Abd al-Rahman' / 'Abdel Rahman' / 'Abdulrahman' / 'Abdurrahman' -> ['abdrahman']."""
+    raw = [t for t in re.split(r"[\s\-'’`.,/]+", fold(name)) if t]
+    out: list[str] = []
+    glue = False
+    for i, word in enumerate(raw):
+        letters = "".join(c for c in word if c.isalpha())
+        if not letters or (letters in _PARTICLES and i < len(raw) - 1):
+            continue
+        tok = "abd" if _ABD_ALONE.fullmatch(letters) else _ABD_PREFIX.sub("abd", letters)
+        if glue:
+            out[-1] = _ABD_PREFIX.sub("abd", out[-1] + tok)
+            glue = False
+        else:
+            out.append(tok)
+        if tok == "abd":
+            glue = True
+    return [c for c in (canonical(t) for t in out) if len(c) >= 2]
+
+
+def name_keys(*names: str) -> list[str]:
+    """Distinct skeletons of the tokens of `names`: the lookup keys for spelling-aware search."""
+    keys: list[str] = []
+    for name in names:
+        for tok in person_name_tokens(name):
+            key = skeleton(tok)
+            if len(key) >= 2 and key not in keys:
+                keys.append(key)
+    return keys

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
+from eakte.logic.identity import PersonData, canonical_name, resolve
 from eakte.logic.intake import Buckets
-from eakte.logic.names import fold
+from eakte.logic.names import name_keys
 from eakte.logic.ocr_text import OcrText, parse_ocr
 from eakte.models.document import (
     IDENTITY_DOCUMENT_TYPES,
@@ -191,14 +192,15 @@ class ClassifyStage(StageBase):
 
 
 _DOSSIER_NS = uuid.UUID("0b6f4cde-96d2-4c1c-8f0b-8b7a7f0f5a11")
-_REFERENCE_FIELDS = ("ahvNumber", "zemisNumber", "azrNumber", "documentNumber")
+_CANDIDATE_LIMIT = 50  # dossiers read per lookup; a full page means "maybe more": no attachment by name
 
 
 class IndexStage(StageBase):
     """Links the document to the person's dossier, or puts it in the inbox for a human.
 
-    Precision first: a document is linked only on a unique match by reference number, or by
-    exact name and birth date; an identity document with no match opens a new dossier."""
+    Precision first: a document is linked only on a unique, uncontradicted match by reference
+    number, or a clear transliteration-aware name and birth-date match (logic.identity); an
+    identity document with no plausible candidate opens a new dossier."""
 
     stage = Stage.INDEX
     input_status = DocumentStatus.CLASSIFIED
@@ -224,65 +226,46 @@ class IndexStage(StageBase):
             return self._records.get_document(doc.document_id)
         return indexed
 
-    def _value(self, doc: Document, name: str) -> str | None:
-        found = doc.fields.get(name)
-        return found.value if found else None
-
     def _resolve(self, doc: Document) -> tuple[str | None, list[DossierCandidate]]:
-        for name in _REFERENCE_FIELDS:
-            ref = self._value(doc, name)
-            if not ref:
-                continue
-            hits = self._records.find_dossiers(DossierQuery(reference=ref, limit=2))
-            if len(hits) == 1:
-                return hits[0].dossier_id, [DossierCandidate(dossier_id=hits[0].dossier_id, score=1.0,
-                                                              reason=f"{name} matches")]
-        surname = self._value(doc, "surname")
-        birth = self._value(doc, "birthDate")
-        candidates: list[DossierCandidate] = []
-        if surname and birth:
-            hits = self._records.find_dossiers(DossierQuery(name=surname, birth_date=birth, limit=5))
-            exact = [d for d in hits if _same_name(d.surname, surname)]
-            if len(exact) == 1:
-                return exact[0].dossier_id, [DossierCandidate(dossier_id=exact[0].dossier_id, score=0.95,
-                                                               reason="surname and birth date match")]
-            candidates = [DossierCandidate(dossier_id=d.dossier_id, score=0.5,
-                                           reason="surname and birth date match, ambiguous") for d in hits]
-        elif surname:
-            hits = self._records.find_dossiers(DossierQuery(name=surname, limit=5))
-            candidates = [DossierCandidate(dossier_id=d.dossier_id, score=0.3, reason="surname matches")
-                          for d in hits]
-        if not candidates and doc.document_type in IDENTITY_DOCUMENT_TYPES and surname \
-                and _iso_date(birth) and (doc.confidence or 0.0) >= REVIEW_THRESHOLD:
-            return self._open_dossier(doc, surname, birth), []
-        return None, candidates
+        """Reference numbers first, then name + birth date (see logic.identity for the rules)."""
+        person = PersonData.from_fields(doc.fields)
+        by_reference = {name: self._records.find_dossiers(DossierQuery(reference=ref, limit=3))
+                        for name, ref in person.references.items()}
+        others: list[Dossier] = []
+        complete = True
+        all_keys = tuple(name_keys(person.surname, person.given_names))
+        if person.birth_date and all_keys:
+            # same birth date and any name key in common: swapped order and spelling variants
+            born = self._records.find_dossiers(DossierQuery(birth_date=person.birth_date.isoformat(),
+                                                            name_keys=all_keys, limit=_CANDIDATE_LIMIT))
+            complete = len(born) < _CANDIDATE_LIMIT
+            others += born
+        if surname_keys := tuple(name_keys(person.surname)):
+            # for the inbox: the same name with another birth date (an OCR or data-entry error)
+            others += self._records.find_dossiers(DossierQuery(name_keys=surname_keys, limit=_CANDIDATE_LIMIT))
+        resolution = resolve(person, by_reference, others, complete=complete)
+        if resolution.dossier_id or resolution.candidates:
+            return resolution.dossier_id, resolution.candidates
+        if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
+                and (doc.confidence or 0.0) >= REVIEW_THRESHOLD:
+            return self._open_dossier(doc, person), []
+        return None, []
 
-    def _open_dossier(self, doc: Document, surname: str, birth: str) -> str:
-        nationality = self._value(doc, "nationality")
+    def _open_dossier(self, doc: Document, person: PersonData) -> str:
+        birth = person.birth_date.isoformat() if person.birth_date else ""
         # Deterministic id: two identity documents of the same new person racing through the
-        # pipeline open one dossier, not two.
-        key = f"{fold(surname)}|{birth}|{nationality or ''}"
+        # pipeline open one dossier, not two (spelling-neutral, so 'Müller'/'Mueller' agree).
+        key = f"{canonical_name(person.surname)}|{birth}|{person.nationality or ''}"
         dossier_id = "D-" + uuid.uuid5(_DOSSIER_NS, key).hex[:12].upper()
         if self._records.get_dossier(dossier_id) is None:
-            references = {n: v for n in _REFERENCE_FIELDS if (v := self._value(doc, n))}
+            references = {n: v for n, v in person.references.items() if n != "ahvNumber" or n in person.validated}
             self._records.put_dossier(Dossier(
-                dossier_id=dossier_id, surname=surname, given_names=self._value(doc, "givenNames") or "",
-                birth_date=_iso_date(birth), nationality=nationality,
-                sex=self._value(doc, "sex"), reference_numbers=references,
+                dossier_id=dossier_id, surname=person.surname, given_names=person.given_names,
+                birth_date=person.birth_date, nationality=person.nationality,
+                sex=person.sex, reference_numbers=references,
                 created_at=self._clock(), created_from=doc.document_id,
             ))
         return dossier_id
-
-
-def _same_name(a: str, b: str) -> bool:
-    return fold(a) == fold(b)
-
-
-def _iso_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def mark_failed(records: RecordStore, document_id: str, stage: Stage, detail: str,

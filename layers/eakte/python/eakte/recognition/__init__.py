@@ -15,6 +15,7 @@ from datetime import date
 from eakte.models.document import DocumentType, ExtractedField
 from eakte.recognition.classifier import Classification, classify
 from eakte.recognition.fields import extract_fields
+from eakte.recognition.model import predict
 from eakte.recognition.mrz import MrzResult, find_mrz, parse_mrz
 from eakte.settings import REVIEW_THRESHOLD
 
@@ -48,13 +49,35 @@ class Recognition:
         return self.confidence < REVIEW_THRESHOLD
 
 
+MIN_MODEL_LETTERS = 15  # below this the keyword classifier's "nothing to classify" stands
+MAX_CONFIDENCE = 0.99
+
+
+def with_model(text: str, keyword: Classification) -> Classification:
+    """The trained model's decision (recognition.model, which also sees the keyword
+    classifier's probabilities); the keyword classification alone when no model is shipped."""
+    if sum(c.isalpha() for c in text[:2000]) < MIN_MODEL_LETTERS:
+        return keyword
+    probs = predict(text, keyword.probabilities)
+    if probs is None:
+        return keyword
+    best = max(probs, key=lambda t: probs[t])
+    return Classification(
+        document_type=best,
+        confidence=round(min(probs[best], MAX_CONFIDENCE), 4),
+        scores=keyword.scores,
+        probabilities={t: round(p, 4) for t, p in probs.items()},
+        evidence=(*keyword.evidence, "model") if best is keyword.document_type else ("model",),
+    )
+
+
 def recognize(text: str, *, today: date | None = None) -> Recognition:
     """Classify OCR text, parse an MRZ if there is one and extract fields.
 
     `today` anchors two-digit-year century inference (MRZ and text dates); default: today."""
     today = today or date.today()
     mrz = find_mrz(text, today=today)
-    classification = classify(text, mrz, detect_mrz=False)
+    classification = with_model(text, classify(text, mrz, detect_mrz=False))
     likely = {t for t, p in classification.probabilities.items() if p >= FIELD_TYPE_MIN_PROBABILITY}
     likely.add(classification.document_type)
     fields = extract_fields(text, mrz, likely, today=today)

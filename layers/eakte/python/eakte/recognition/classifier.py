@@ -190,7 +190,8 @@ _CUES: dict[T, list[tuple[float, str]]] = {
             "anhaltung|personenkontrolle|ladendiebstahl|diebstahl|korperverletzung|"
             "sachbeschadigung|hausfriedensbruch|widerhandlung|betaubungsmittel*|"
             "illegaler aufenthalt|rechtswidriger aufenthalt|prevenu*|plaignant*|interpellation|"
-            "interpelle|lese|imputato|denuncia|polizei|anzeige"),
+            "interpelle|lese|imputato|denuncia|polizei|anzeige|imputat*|persona imputata|"
+            "personne prevenue|infrazione alla lstri|infraction a la lei|widerhandlung gegen das aig"),
         (2, "beschuldigt*|sachverhalt|einvernahme|audition|infraction|kontrolle|rechtswidrig|"
             "police|polizia|sachbearbeiter*"),
         (1, "auslandergesetz|aufenthaltsgesetz|aig|aufenthg|vol"),

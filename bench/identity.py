@@ -1,0 +1,194 @@
+"""Identity-resolution benchmark: generated documents against generated dossiers.
+
+    python bench/identity.py [--dossiers 1200] [--documents 2400] [--seed 7]
+
+Runs the real IndexStage (logic.identity via IndexStage._resolve) over the in-memory record
+store: every document carries the fields a scan of its person would yield (spelling
+variants, swapped names, lost diacritics, OCR slips, wrong or missing birth dates, reference
+numbers; see samples/identities.py). Identity documents with no match open dossiers, as in
+production, so later documents can attach to them.
+
+Counts per document: correct attachment, FALSE attachment (another person's dossier: the
+figure that must be zero), inbox (with or without the true dossier among the candidates),
+new dossier opened (correct for a person without dossier, a duplicate otherwise).
+precision = correct / attached; recall = correct / documents whose person has a dossier."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
+
+from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore  # noqa: E402
+from eakte.logic.intake import Buckets  # noqa: E402
+from eakte.logic.stages import IndexStage  # noqa: E402
+from eakte.models.document import (  # noqa: E402
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Dossier,
+    ExtractedField,
+    FieldSource,
+    StageMessage,
+    SubmissionKind,
+)
+from samples.identities import IdDocument, IdPerson, identity_corpus  # noqa: E402
+
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
+IDENTITY_SHARE = 0.3  # documents that are passports/ID cards (and may open a dossier)
+
+
+def _dossier(p: IdPerson) -> Dossier:
+    refs = {"documentNumber": p.passport_no} | ({"ahvNumber": p.ahv} if p.ahv else {})
+    return Dossier(dossier_id=f"D-{p.key}", surname=p.surname.canonical(), given_names=p.given.canonical(),
+                   birth_date=p.birth_date, nationality=p.origin, sex=p.sex, reference_numbers=refs,
+                   created_at=NOW)
+
+
+def _document(i: int, d: IdDocument) -> Document:
+    def f(value: str, source: FieldSource = FieldSource.TEXT, confidence: float = 0.8) -> ExtractedField:
+        return ExtractedField(value=value, confidence=confidence, source=source)
+
+    fields: dict[str, ExtractedField] = {}
+    if d.surname:
+        fields["surname"] = f(d.surname)
+    if d.given_names:
+        fields["givenNames"] = f(d.given_names)
+    if d.birth_date:
+        fields["birthDate"] = f(d.birth_date.isoformat())
+    if d.nationality:
+        fields["nationality"] = f(d.nationality)
+    if d.sex:
+        fields["sex"] = f(d.sex)
+    for name, value in d.references.items():
+        mrz = name == "documentNumber" and d.mrz_validated
+        fields[name] = f(value, FieldSource.MRZ if mrz else FieldSource.TEXT, 0.99 if mrz else 0.75)
+    doc_type = DocumentType.PASSPORT if (i * 7919) % 100 < IDENTITY_SHARE * 100 else DocumentType.EMPLOYMENT_CONTRACT
+    return Document(document_id=f"DOC-{i:05d}", submission_id="S", tenant="bench", kind=SubmissionKind.SCAN,
+                    status=DocumentStatus.CLASSIFIED, filename="x.pdf", source_bucket="b", source_key="k",
+                    document_type=doc_type, confidence=0.95, fields=fields, received_at=NOW, updated_at=NOW)
+
+
+def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str, Any]:
+    corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents)
+    records = MemoryRecordStore()
+    owner: dict[str, str] = {}  # dossier id -> person key
+    for p in corpus.persons:
+        if p.has_dossier:
+            records.put_dossier(_dossier(p))
+            owner[f"D-{p.key}"] = p.key
+    persons = {p.key: p for p in corpus.persons}
+    owners = set(owner.values())
+    stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+    outcomes: Counter[str] = Counter()
+    false_examples: list[dict[str, Any]] = []
+    missed_by_variation: Counter[str] = Counter()
+    positives_by_variation: Counter[str] = Counter()
+    cpu = 0.0
+    clean: Counter[str] = Counter()
+    for i, d in enumerate(corpus.documents):
+        doc = _document(i, d)
+        records.create_document(doc)
+        has_dossier = d.person_key in owners
+        is_clean = has_dossier and not {"no_birth_date", "birth_date_misread", "no_given_names"} & set(
+            d.variation.split("+"))
+        clean["all"] += is_clean
+        if has_dossier:
+            for v in d.variation.split("+"):
+                positives_by_variation[v] += 1
+        t0 = time.process_time()
+        out = stage.run(StageMessage(document_id=doc.document_id))
+        cpu += time.process_time() - t0
+        assert out is not None
+        attached = out.dossier_id if out.status is DocumentStatus.INDEXED else None
+        if attached and attached not in owner:  # a dossier opened by this document
+            owner[attached] = d.person_key
+            owners.add(d.person_key)
+            outcomes["opened_duplicate" if has_dossier else "opened_new"] += 1
+            continue
+        if attached:
+            if owner[attached] == d.person_key:
+                outcomes["correct"] += 1
+                clean["correct"] += is_clean
+            else:
+                outcomes["false_attachment"] += 1
+                truth = persons[d.person_key]
+                wrong = records.get_dossier(attached)
+                false_examples.append({"document": f"{d.surname}, {d.given_names}, {d.birth_date}",
+                                       "variation": d.variation, "truth_kind": truth.kind,
+                                       "attached_to": f"{wrong.surname}, {wrong.given_names}, {wrong.birth_date}"
+                                       if wrong else attached})
+            continue
+        true_ids = {k for k, v in owner.items() if v == d.person_key}
+        if has_dossier:
+            outcomes["inbox_candidate_listed" if true_ids & {c.dossier_id for c in out.candidates}
+                     else "inbox_not_listed"] += 1
+            for v in d.variation.split("+"):
+                missed_by_variation[v] += 1
+        else:
+            outcomes["inbox_unknown_person"] += 1
+    attached = outcomes["correct"] + outcomes["false_attachment"]
+    positive_docs = outcomes["correct"] + outcomes["inbox_candidate_listed"] + outcomes["inbox_not_listed"] + \
+        outcomes["opened_duplicate"]
+    return {
+        "dossiers": sum(1 for p in corpus.persons if p.has_dossier),
+        "documents": len(corpus.documents),
+        "documents_of_persons_with_dossier": positive_docs,
+        "persons_by_kind": dict(Counter(p.kind for p in corpus.persons)),
+        "outcomes": dict(sorted(outcomes.items())),
+        "false_attachments": outcomes["false_attachment"],
+        "precision": round(outcomes["correct"] / attached, 4) if attached else None,
+        "recall": round(outcomes["correct"] / positive_docs, 4) if positive_docs else None,
+        # documents that carry surname, given names and the correct birth date
+        "recall_names_and_correct_birth_date": round(clean["correct"] / clean["all"], 4) if clean["all"] else None,
+        "recall_by_variation": {v: round(1 - missed_by_variation[v] / n, 3)
+                                for v, n in sorted(positives_by_variation.items())},
+        "cpu_ms_per_document_resolve": round(cpu / len(corpus.documents) * 1000, 3),
+        "false_attachment_examples": false_examples[:10],
+    }
+
+
+def print_table(r: dict[str, Any]) -> None:
+    rows: list[tuple[str, Any]] = [
+        ("dossiers / documents", f"{r['dossiers']} / {r['documents']}"),
+        ("documents of persons with a dossier", r["documents_of_persons_with_dossier"]),
+        *((f"  outcome {k}", v) for k, v in r["outcomes"].items()),
+        ("FALSE attachments", r["false_attachments"]),
+        ("precision", r["precision"]),
+        ("recall", r["recall"]),
+        ("recall (names + correct birth date on the document)", r["recall_names_and_correct_birth_date"]),
+        *((f"  recall with {k}", v) for k, v in r["recall_by_variation"].items()),
+        ("CPU ms / document (resolve)", r["cpu_ms_per_document_resolve"]),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print(f"{'identity resolution':<{width}} | value")
+    print(f"{'-' * width}-+-{'-' * 20}")
+    for k, v in rows:
+        print(f"{k:<{width}} | {v}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dossiers", type=int, default=1200)
+    parser.add_argument("--documents", type=int, default=2400)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "identity.json")
+    args = parser.parse_args()
+    result = run(args.dossiers, args.documents, args.seed)
+    print_table(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

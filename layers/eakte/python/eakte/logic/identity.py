@@ -1,0 +1,317 @@
+"""Identity resolution: which dossier does a document belong to? (pure domain, no I/O)
+
+Precision first: a document in the wrong person's dossier is a data-protection breach, a
+document in the inbox costs a caseworker a minute. So a document is attached only when
+
+- a reference number (AHV/AVS, ZEMIS, AZR, document number) points at exactly one dossier
+  and nothing on the document contradicts it (birth date, name, sex, nationality), and the
+  number is either validated by its own check digit (AHV EAN-13, an MRZ document number whose
+  MRZ passed all checks) or corroborated by the birth date or the name; or
+- name and birth date match one dossier clearly (score >= ATTACH_SCORE, MARGIN ahead of the
+  next one), with transliteration- and spelling-aware name comparison (see logic.names),
+  order-insensitive (swapped surname/given names) and tolerant of a missing second surname or
+  middle name, but never of two *different* names on both sides.
+
+Everything else goes to the inbox with the plausible candidates and their scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from eakte.logic.names import canonical, normalise_reference, person_name_tokens, skeleton
+from eakte.models.document import Dossier, DossierCandidate, ExtractedField, FieldSource
+
+ATTACH_SCORE = 0.9  # a name + birth-date match must reach this to attach without a human
+MARGIN = 0.1  # ... and be this far ahead of the next candidate
+PLAUSIBLE = 0.5  # candidates at or above this are shown in the inbox; below, they are not
+MAX_CANDIDATES = 5
+
+SKELETON_SIM = 0.95  # same transliteration key, different spelling
+LOOSE_SIM = 0.9  # same loose transliteration key (Ihor/Igor, Mehmet/Mehmed)
+OCR_SLIP_SIM = 0.9  # one OCR confusion in a name of OCR_SLIP_MIN_LENGTH letters or more
+OCR_SLIP_MIN_LENGTH = 5
+EXTRA_TOKEN_PENALTY = 0.03  # per name token only one side carries (middle name, 2nd surname)
+SWAPPED_PENALTY = 0.02  # surname and given names swapped
+CONFLICT_FACTOR = 0.4  # both sides carry a name the other lacks: different people
+NO_SURNAME_FACTOR = 0.5  # the document's surname is not among the dossier's names
+THIN_NAME_CAP = 0.85  # one matching token (e.g. surname only) never attaches on its own
+
+BIRTH_UNKNOWN_CAP = 0.7
+BIRTH_NEAR_FACTOR = 0.6  # one digit off or day/month swapped: OCR or data-entry error, a human decides
+BIRTH_DIFFERS_FACTOR = 0.3
+NATIONALITY_FACTOR = 0.5
+SEX_FACTOR = 0.3
+
+REFERENCE_DIFFERS_FACTOR = 0.3
+LIFELONG_REFERENCES = ("ahvNumber", "zemisNumber", "azrNumber")  # not documentNumber: passports are renewed
+# Reference fields in order of trust; AHV carries an EAN-13 check digit.
+REFERENCE_FIELDS = ("ahvNumber", "zemisNumber", "azrNumber", "documentNumber")
+VALIDATED_MRZ_CONFIDENCE = 0.99  # recognition.fields.MRZ_VALID: every MRZ check digit passed
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+# Letters OCR confuses in print; one such substitution in a name is a misread, not a name.
+_OCR_CONFUSIONS = frozenset(frozenset(p) for p in ("ce", "nm", "rn", "il", "hb", "ao", "un", "eo", "uv", "ij",
+                                                   "lt", "ft", "cо"))
+
+
+def _ocr_slip(a: str, b: str) -> bool:
+    if len(a) != len(b) or len(a) < OCR_SLIP_MIN_LENGTH:
+        return False
+    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diffs) == 1 and frozenset(diffs[0]) in _OCR_CONFUSIONS
+
+
+def _without_article(a: str, b: str) -> bool:
+    """'alshami' / 'shami': an Arabic article written together with the name."""
+    return len(b) >= 4 and a[:2] in {"al", "el"} and skeleton(a[2:]) == skeleton(b)
+
+
+def token_similarity(a: str, b: str) -> float:
+    """Two canonical name tokens: 1 equal, SKELETON_SIM same transliteration, LOOSE_SIM same
+    loose transliteration or a glued article, OCR_SLIP_SIM one OCR confusion ('Tekle'/'Tckle'),
+    else 0. No general edit distance: 'Ahmad'/'Ahmadi', 'Hasan'/'Hakan' are other names."""
+    if a == b:
+        return 1.0
+    if skeleton(a) == skeleton(b):
+        return SKELETON_SIM
+    if _without_article(a, b) or _without_article(b, a):
+        return SKELETON_SIM
+    if skeleton(a, loose=True) == skeleton(b, loose=True):
+        return LOOSE_SIM
+    return OCR_SLIP_SIM if _ocr_slip(a, b) else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    score: float
+    matched: int
+    swapped: bool
+    conflict: bool
+
+
+def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_given: str) -> NameMatch:
+    """How well the names on a document fit a dossier's names, 0..1 (order-insensitive)."""
+    ds, dg = person_name_tokens(doc_surname), person_name_tokens(doc_given)
+    os_, og = person_name_tokens(dossier_surname), person_name_tokens(dossier_given)
+    doc = [(t, True) for t in ds] + [(t, False) for t in dg]
+    dos = [(t, True) for t in os_] + [(t, False) for t in og]
+    if not doc or not dos:
+        return NameMatch(0.0, 0, False, False)
+    pairs = sorted(((token_similarity(a, b), i, j) for i, (a, _) in enumerate(doc) for j, (b, _) in enumerate(dos)),
+                   reverse=True)
+    used_d: set[int] = set()
+    used_o: set[int] = set()
+    total = 0.0
+    surname_hit = False
+    swapped = False
+    for sim, i, j in pairs:
+        if sim <= 0 or i in used_d or j in used_o:
+            continue
+        used_d.add(i)
+        used_o.add(j)
+        total += sim
+        if doc[i][1]:
+            surname_hit = True
+        if doc[i][1] != dos[j][1]:
+            swapped = True
+    matched = len(used_d)
+    if not matched:
+        return NameMatch(0.0, 0, False, False)
+    extra_doc, extra_dos = len(doc) - matched, len(dos) - matched
+    score = total / matched
+    conflict = extra_doc > 0 and extra_dos > 0
+    if conflict:
+        score *= CONFLICT_FACTOR * matched / max(len(doc), len(dos))
+    else:
+        score -= EXTRA_TOKEN_PENALTY * (extra_doc + extra_dos)
+        if extra_doc:
+            # the document names more than the dossier knows ('María José' against 'María'):
+            # maybe another person of that family; documents omit names, they rarely add them
+            score = min(score, THIN_NAME_CAP)
+    if swapped:
+        score -= SWAPPED_PENALTY
+    if not surname_hit and ds:
+        score *= NO_SURNAME_FACTOR
+    if matched < min(2, len(dos)):
+        score = min(score, THIN_NAME_CAP)
+    return NameMatch(max(score, 0.0), matched, swapped, conflict)
+
+
+# --- persons -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonData:
+    """What a document says about its person (from the extracted fields)."""
+
+    surname: str = ""
+    given_names: str = ""
+    birth_date: date | None = None
+    nationality: str | None = None
+    sex: str | None = None
+    references: Mapping[str, str] = field(default_factory=dict)
+    validated: frozenset[str] = frozenset()  # reference fields whose own check digit passed
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, ExtractedField]) -> PersonData:
+        def value(name: str) -> str | None:
+            f = fields.get(name)
+            return f.value.strip() if f and f.value and f.value.strip() else None
+
+        refs = {n: v for n in REFERENCE_FIELDS if (v := value(n))}
+        validated = set()
+        if "ahvNumber" in refs and ahv_valid(refs["ahvNumber"]):
+            validated.add("ahvNumber")
+        doc_no = fields.get("documentNumber")
+        if doc_no is not None and doc_no.source is FieldSource.MRZ and doc_no.confidence >= VALIDATED_MRZ_CONFIDENCE:
+            validated.add("documentNumber")
+        return cls(surname=value("surname") or "", given_names=value("givenNames") or "",
+                   birth_date=_iso(value("birthDate")), nationality=value("nationality"),
+                   sex=value("sex"), references=refs, validated=frozenset(validated))
+
+
+def ahv_valid(value: str) -> bool:
+    """Swiss AHV/AVS number: 13 digits, prefix 756, EAN-13 check digit."""
+    digits = normalise_reference(value)
+    if len(digits) != 13 or not digits.isdigit() or not digits.startswith("756"):
+        return False
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def _iso(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def birth_relation(a: date | None, b: date | None) -> str:
+    """'same', 'unknown', 'near' (one digit off, or day and month swapped) or 'differs'."""
+    if a is None or b is None:
+        return "unknown"
+    if a == b:
+        return "same"
+    sa, sb = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1 or (a.year == b.year and a.month == b.day
+                                                                   and a.day == b.month):
+        return "near"
+    return "differs"
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    dossier: Dossier
+    score: float
+    reason: str
+    birth: str
+    names: NameMatch
+
+
+def score_dossier(person: PersonData, dossier: Dossier) -> Scored:
+    names = name_match(person.surname, person.given_names, dossier.surname, dossier.given_names)
+    birth = birth_relation(person.birth_date, dossier.birth_date)
+    score = names.score
+    notes = [f"name {names.score:.2f}" + (" (swapped order)" if names.swapped else ""), f"birth date {birth}"]
+    if birth == "unknown":
+        score = min(score, BIRTH_UNKNOWN_CAP)
+    elif birth == "near":
+        score *= BIRTH_NEAR_FACTOR
+    elif birth == "differs":
+        score *= BIRTH_DIFFERS_FACTOR
+    if person.nationality and dossier.nationality and person.nationality != dossier.nationality:
+        score *= NATIONALITY_FACTOR
+        notes.append("nationality differs")
+    if person.sex and dossier.sex and person.sex != dossier.sex:
+        score *= SEX_FACTOR
+        notes.append("sex differs")
+    for name in LIFELONG_REFERENCES:  # a person keeps these numbers for life: another number, another person
+        mine, theirs = person.references.get(name), dossier.reference_numbers.get(name)
+        if mine and theirs and normalise_reference(mine) != normalise_reference(theirs):
+            score *= REFERENCE_DIFFERS_FACTOR
+            notes.append(f"{name} differs")
+    return Scored(dossier, round(score, 4), ", ".join(notes), birth, names)
+
+
+# --- decision ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    dossier_id: str | None
+    candidates: list[DossierCandidate]
+    outcome: str  # reference | name_and_birth_date | reference_conflict | ambiguous | no_match
+
+
+def _contradicts(person: PersonData, s: Scored) -> bool:
+    """Does the document contradict the dossier a reference number points at?"""
+    if s.birth in {"near", "differs"}:
+        return True
+    if person.sex and s.dossier.sex and person.sex != s.dossier.sex:
+        return True
+    if person.nationality and s.dossier.nationality and person.nationality != s.dossier.nationality:
+        return True
+    return bool(person.surname) and s.names.score < PLAUSIBLE
+
+
+def _candidate(s: Scored, score: float | None = None, reason: str | None = None) -> DossierCandidate:
+    return DossierCandidate(dossier_id=s.dossier.dossier_id, score=round(score if score is not None else s.score, 3),
+                            reason=reason or s.reason)
+
+
+def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
+            others: Iterable[Dossier], *, complete: bool = True) -> Resolution:
+    """Decide from the dossiers found by each reference field and by name/birth date lookups.
+
+    `complete=False`: a lookup hit its limit, so a better candidate may be missing; then no
+    attachment by name is made (the candidates go to the inbox)."""
+    conflicts: list[DossierCandidate] = []
+    for name in REFERENCE_FIELDS:
+        hits = list(by_reference.get(name, ()))
+        if len(hits) == 1:
+            s = score_dossier(person, hits[0])
+            corroborated = s.birth == "same" or s.names.score >= ATTACH_SCORE - MARGIN
+            if _contradicts(person, s):
+                conflicts.append(_candidate(s, min(s.score, PLAUSIBLE),
+                                            f"{name} matches but the document contradicts: {s.reason}"))
+            elif name in person.validated or corroborated:
+                check = "check digit valid" if name in person.validated else "corroborated"
+                return Resolution(s.dossier.dossier_id, [_candidate(s, 1.0, f"{name} matches ({check}), {s.reason}")],
+                                  "reference")
+            else:
+                conflicts.append(_candidate(s, PLAUSIBLE, f"{name} matches, not corroborated: {s.reason}"))
+        elif len(hits) > 1:
+            conflicts += [_candidate(score_dossier(person, d), PLAUSIBLE, f"{name} matches {len(hits)} dossiers")
+                          for d in hits]
+    seen: dict[str, Dossier] = {}
+    for d in others:
+        seen.setdefault(d.dossier_id, d)
+    scored = sorted((score_dossier(person, d) for d in seen.values()), key=lambda s: (-s.score, s.dossier.dossier_id))
+    if not conflicts and scored and complete:
+        best = scored[0]
+        runner_up = scored[1].score if len(scored) > 1 else 0.0
+        if best.birth == "same" and best.score >= ATTACH_SCORE and best.score - runner_up >= MARGIN:
+            return Resolution(best.dossier.dossier_id, [_candidate(best)], "name_and_birth_date")
+    candidates = _merge_candidates(conflicts + [_candidate(s) for s in scored if s.score >= PLAUSIBLE])
+    if conflicts:
+        return Resolution(None, candidates, "reference_conflict")
+    return Resolution(None, candidates, "ambiguous" if candidates else "no_match")
+
+
+def _merge_candidates(found: list[DossierCandidate]) -> list[DossierCandidate]:
+    best: dict[str, DossierCandidate] = {}
+    for c in found:
+        if c.dossier_id not in best or c.score > best[c.dossier_id].score:
+            best[c.dossier_id] = c
+    return sorted(best.values(), key=lambda c: (-c.score, c.dossier_id))[:MAX_CANDIDATES]
+
+
+def canonical_name(surname: str) -> str:
+    """Spelling-neutral surname, used in deterministic ids of new dossiers."""
+    return " ".join(canonical(t) for t in person_name_tokens(surname))

@@ -1,0 +1,303 @@
+"""Generated persons and name variants for the identity-resolution benchmark and tests.
+
+    from samples.identities import identity_corpus
+    corpus = identity_corpus(seed=7, dossiers=1200, documents=2400)
+
+Each person has a dossier (or deliberately none); each document says what a scan of that
+person would say: a spelling of the names as another authority or OCR wrote them (Mohammed /
+Muhammad / Mohamad, Abd al-Rahman / Abdelrahman, ß/ss, ü/ue, lost diacritics, swapped order,
+a missing second surname or middle name, an OCR slip), sometimes a reference number, sometimes
+a wrong or missing birth date. Hard negatives are built in: twins (same surname and birth date),
+siblings, namesakes with another birth date, the common "1 January" birth date of people whose
+real birthday is unknown. Deterministic for a seed."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+# Spelling variants per name: the first is the dossier's spelling; others are what other
+# authorities, the person's own documents or earlier registrations used.
+_ARABIC_M = [
+    ["Mohammed", "Muhammad", "Mohamad", "Mohamed", "Muhammed", "Mohammad"],
+    ["Ahmad", "Ahmed"], ["Mahmoud", "Mahmud", "Mahmood"], ["Abd al-Rahman", "Abdelrahman", "Abdulrahman",
+                                                            "Abdurrahman", "Abdel Rahman"],
+    ["Abdullah", "Abdallah", "Abd Allah"], ["Youssef", "Yusuf", "Yousef", "Jusuf"],
+    ["Hussein", "Husain", "Hussain", "Houssein"], ["Hassan", "Hasan"], ["Khaled", "Khalid", "Chaled"],
+    ["Omar", "Umar"], ["Ali"], ["Jamal", "Djamal", "Dschamal"], ["Karim", "Kareem"], ["Rami"],
+    ["Bilal"], ["Tarek", "Tariq", "Tareq"], ["Walid", "Waleed", "Oualid"], ["Samir", "Sameer"],
+    ["Abdelaziz", "Abd al-Aziz", "Abdulaziz"], ["Mustafa", "Moustafa", "Mustapha"], ["Ibrahim", "Ebrahim"],
+    ["Nabil", "Nabeel"], ["Saleh", "Salih"], ["Anas"], ["Majd"],
+]
+_ARABIC_F = [
+    ["Fatima", "Fatimah", "Fatema"], ["Aisha", "Aischa", "Ayesha"], ["Maryam", "Mariam"],
+    ["Noor", "Nour", "Nur"], ["Rania", "Raniya"], ["Huda", "Houda"], ["Layla", "Leila", "Laila"],
+    ["Amina", "Amineh"], ["Zainab", "Zeinab", "Zaynab"], ["Samira", "Sameera"], ["Dalia", "Dalya"],
+    ["Alia", "Aliya"], ["Hiba", "Heba"], ["Rasha"], ["Yasmin", "Jasmin", "Yasmine"],
+]
+_ARABIC_SUR = [
+    ["Al Hassan", "Al-Hassan", "Alhassan", "El Hassan"], ["Haddad"], ["Al Khatib", "Al-Khatib", "El Khatib"],
+    ["Darwish", "Darwisch", "Derwish"], ["Al Masri", "El Masri", "Al-Masri"], ["Khalil", "Chalil"],
+    ["Hamdan"], ["Al Ahmad", "Al-Ahmad"], ["Saleh", "Salih"], ["Youssef", "Yousef", "Yusuf"],
+    ["Abdallah", "Abdullah"], ["Al Shami", "Al-Schami", "Alshami"], ["Nasser", "Naser", "Nasir"],
+    ["Ibrahim"], ["Mansour", "Mansur"], ["Al Hamwi", "Al-Hamwi"], ["Suleiman", "Sulaiman", "Soliman"],
+    ["Qasim", "Kassem", "Kasim"], ["Othman", "Osman", "Uthman"], ["Abboud", "Abbud"],
+]
+_AFGHAN_M = [["Ahmad", "Ahmed"], ["Farid", "Fareed"], ["Mohammad", "Mohammed", "Muhammad"], ["Ali"],
+             ["Hamid", "Hameed"], ["Jawad", "Javad"], ["Navid", "Naveed"], ["Sayed", "Said", "Sayyid"],
+             ["Gul"], ["Rahim", "Raheem"], ["Zabihullah", "Zabiullah"], ["Mustafa", "Mostafa"]]
+_AFGHAN_F = [["Farida", "Fareeda"], ["Mariam", "Maryam"], ["Zahra", "Sahra"], ["Shabnam"], ["Fatima"],
+             ["Nargis", "Narges"], ["Parwana", "Parvana"], ["Soraya", "Suraya"], ["Zarghona"]]
+_AFGHAN_SUR = [["Ahmadzai"], ["Ahmadi"], ["Hakimi"], ["Rahimi"], ["Karimi"], ["Sultani"], ["Stanikzai"],
+               ["Popal"], ["Noori", "Nuri"], ["Hashimi", "Haschimi"], ["Sadat"], ["Mohammadi", "Muhammadi"],
+               ["Rezai", "Rezaei", "Rezaie"], ["Habibi"], ["Azizi"]]
+_ERITREAN_M = [["Yonas", "Yohannes", "Johannes"], ["Tesfaye", "Tesfay"], ["Dawit", "Dawid"],
+               ["Samuel"], ["Berhane", "Berhani"], ["Filmon", "Philmon"], ["Haile"], ["Kidane"],
+               ["Mehari", "Mehary"], ["Robel"], ["Semere"], ["Tekle"]]
+_ERITREAN_F = [["Senait", "Senayt"], ["Helen"], ["Selam", "Salam"], ["Mebrat"], ["Saba"], ["Lidia", "Lydia"],
+               ["Freweini", "Frewoyni"], ["Yordanos"], ["Tsega"], ["Ruth"]]
+_ERITREAN_SUR = [["Tesfaye", "Tesfay"], ["Gebremedhin", "Ghebremedhin"], ["Haile"], ["Tekle"],
+                 ["Berhane", "Berhani"], ["Kidane"], ["Ghebreyesus", "Gebreyesus"], ["Weldemichael", "Woldemichael"],
+                 ["Mehari"], ["Abraha"], ["Asmerom"], ["Tewelde", "Tewolde"]]
+_TURKISH_M = [["Mehmet", "Mehmed"], ["Mustafa"], ["Ahmet"], ["Hüseyin", "Huseyin", "Hueseyin"], ["Emre"],
+              ["Murat"], ["İbrahim", "Ibrahim"], ["Yusuf"], ["Ömer", "Omer", "Oemer"], ["Çağlar", "Caglar"]]
+_TURKISH_F = [["Ayşe", "Ayse", "Aysche"], ["Fatma"], ["Emine"], ["Zeynep", "Zeynab"], ["Elif"],
+              ["Gül", "Gul", "Guel"], ["Özlem", "Ozlem", "Oezlem"], ["Şule", "Sule"]]
+_TURKISH_SUR = [["Yılmaz", "Yilmaz"], ["Kaya"], ["Demir"], ["Şahin", "Sahin", "Schahin"], ["Çelik", "Celik"],
+                ["Öztürk", "Ozturk", "Oeztuerk"], ["Aydın", "Aydin"], ["Arslan"], ["Doğan", "Dogan"],
+                ["Kılıç", "Kilic"], ["Güneş", "Gunes", "Guenes"], ["Koç", "Koc"]]
+_UKRAINIAN_M = [["Oleksandr", "Olexandr", "Aleksandr"], ["Andrii", "Andriy", "Andrij"], ["Serhii", "Serhiy"],
+                ["Dmytro", "Dmitro"], ["Yurii", "Yuriy", "Jurij"], ["Mykola", "Mikola"], ["Volodymyr", "Wolodymyr"],
+                ["Ihor", "Igor"], ["Taras"], ["Bohdan", "Bogdan"]]
+_UKRAINIAN_F = [["Olena", "Olena"], ["Iryna", "Irina", "Iryna"], ["Nataliia", "Natalia", "Natalija"],
+                ["Tetiana", "Tetyana", "Tatjana"], ["Oksana"], ["Yuliia", "Yuliya", "Julija"],
+                ["Kateryna", "Katerina"], ["Svitlana", "Switlana"], ["Anastasiia", "Anastasia"]]
+_UKRAINIAN_SUR = [["Shevchenko", "Schewtschenko", "Ševčenko"], ["Kovalenko", "Kowalenko"], ["Bondarenko"],
+                  ["Tkachenko", "Tkatschenko"], ["Kravchenko", "Krawtschenko"], ["Melnyk", "Melnik"],
+                  ["Boiko", "Boyko", "Bojko"], ["Kovalchuk", "Kowaltschuk"], ["Oliinyk", "Oliynyk"],
+                  ["Shevchuk", "Schewtschuk"], ["Polishchuk", "Poliszczuk"], ["Lysenko", "Lissenko"]]
+_KOSOVAR_M = [["Arben"], ["Besnik"], ["Driton"], ["Fatmir"], ["Agron"], ["Valon"], ["Blerim"], ["Shpëtim", "Shpetim"]]
+_KOSOVAR_F = [["Arta"], ["Blerta"], ["Drita"], ["Fjolla"], ["Vjosa"], ["Albulena"], ["Shqipe"], ["Teuta"]]
+_KOSOVAR_SUR = [["Krasniqi", "Krasnići"], ["Gashi"], ["Berisha"], ["Morina"], ["Shala"], ["Hoxha", "Hodža"],
+                ["Bytyqi", "Bytyçi"], ["Kryeziu"], ["Rexhepi", "Redžepi"], ["Halimi"]]
+_SPANISH_M = [["José", "Jose"], ["Juan Carlos"], ["Luis"], ["Andrés", "Andres"], ["Jesús", "Jesus"],
+              ["Miguel Ángel", "Miguel Angel"]]
+_SPANISH_F = [["María", "Maria"], ["María José", "Maria Jose"], ["Lucía", "Lucia"], ["Carmen"], ["Ana Sofía"]]
+_SPANISH_SUR = [["García López", "Garcia Lopez"], ["Rodríguez Pérez", "Rodriguez Perez"],
+                ["Martínez Gómez", "Martinez Gomez"], ["Hernández Díaz", "Hernandez Diaz"],
+                ["González Ruiz", "Gonzalez Ruiz"], ["Sánchez Torres", "Sanchez Torres"],
+                ["Ramírez Flores", "Ramirez Flores"], ["Fernández Castro", "Fernandez Castro"]]
+_GERMAN_M = [["Jürgen", "Juergen", "Jurgen"], ["Stefan", "Stephan"], ["Lukas", "Lucas"], ["Matthias", "Mathias"],
+             ["Jörg", "Joerg"], ["Michael"], ["Thomas"], ["Urs"], ["Reto"]]
+_GERMAN_F = [["Anna"], ["Käthe", "Kaethe"], ["Sabine"], ["Ursula"], ["Mägi", "Maegi"], ["Julia"]]
+_GERMAN_SUR = [["Müller", "Mueller", "Muller"], ["Strauß", "Strauss"], ["Schäfer", "Schaefer"], ["Größ", "Groess"],
+               ["Meier"], ["Schmid"], ["Brügger", "Bruegger"], ["Weiß", "Weiss"], ["Krähenbühl", "Kraehenbuehl"]]
+
+
+@dataclass(frozen=True)
+class Origin:
+    iso3: str
+    male: list[list[str]]
+    female: list[list[str]]
+    surnames: list[list[str]]
+    weight: float
+    second_given: float = 0.2  # share of people with two given names
+
+
+ORIGINS: tuple[Origin, ...] = (
+    Origin("SYR", _ARABIC_M, _ARABIC_F, _ARABIC_SUR, 0.22, 0.3),
+    Origin("IRQ", _ARABIC_M, _ARABIC_F, _ARABIC_SUR, 0.08, 0.3),
+    Origin("AFG", _AFGHAN_M, _AFGHAN_F, _AFGHAN_SUR, 0.18),
+    Origin("ERI", _ERITREAN_M, _ERITREAN_F, _ERITREAN_SUR, 0.12, 0.1),
+    Origin("TUR", _TURKISH_M, _TURKISH_F, _TURKISH_SUR, 0.12),
+    Origin("UKR", _UKRAINIAN_M, _UKRAINIAN_F, _UKRAINIAN_SUR, 0.12),
+    Origin("RKS", _KOSOVAR_M, _KOSOVAR_F, _KOSOVAR_SUR, 0.06),
+    Origin("COL", _SPANISH_M, _SPANISH_F, _SPANISH_SUR, 0.05),
+    Origin("DEU", _GERMAN_M, _GERMAN_F, _GERMAN_SUR, 0.05),
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name as a list of variant groups: each token picked from its variants."""
+
+    groups: tuple[tuple[str, ...], ...]
+
+    def canonical(self) -> str:
+        return " ".join(g[0] for g in self.groups)
+
+    def variant(self, rng: random.Random) -> str:
+        return " ".join(rng.choice(g) for g in self.groups)
+
+
+@dataclass
+class IdPerson:
+    key: str
+    origin: str
+    sex: str
+    surname: Name
+    given: Name
+    birth_date: date
+    ahv: str | None
+    passport_no: str
+    has_dossier: bool
+    kind: str = "regular"  # regular | twin | sibling | namesake | stranger
+
+
+@dataclass
+class IdDocument:
+    person_key: str
+    surname: str
+    given_names: str
+    birth_date: date | None
+    nationality: str | None
+    sex: str | None
+    references: dict[str, str] = field(default_factory=dict)
+    mrz_validated: bool = False
+    variation: str = "exact"
+
+
+@dataclass
+class IdentityCorpus:
+    persons: list[IdPerson]
+    documents: list[IdDocument]
+
+
+def ahv_number(rng: random.Random) -> str:
+    digits = "756" + "".join(str(rng.randrange(10)) for _ in range(9))
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits))
+    digits += str((10 - total % 10) % 10)
+    return f"{digits[:3]}.{digits[3:7]}.{digits[7:11]}.{digits[11:]}"
+
+
+def _ascii(s: str) -> str:
+    s = s.replace("ß", "ss").replace("ı", "i").replace("İ", "I")
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _ocr_slip(s: str, rng: random.Random) -> str:
+    """One plausible OCR confusion inside a longer word."""
+    confusions = {"e": "c", "c": "e", "n": "m", "m": "n", "i": "l", "l": "i", "h": "b", "a": "o", "u": "n",
+                  "r": "n", "o": "a"}
+    positions = [i for i, c in enumerate(s) if c.lower() in confusions and i > 0 and s[i - 1].isalpha()]
+    first = s.split(maxsplit=1)[0] if s.strip() else ""
+    words_ok = [i for i in positions if len(first) >= 5 or i > len(first)]
+    if not words_ok:
+        return s
+    i = rng.choice(words_ok)
+    c = confusions[s[i].lower()]
+    return s[:i] + (c.upper() if s[i].isupper() else c) + s[i + 1:]
+
+
+def _birth(rng: random.Random) -> date:
+    year = rng.randint(1955, 2008)
+    if rng.random() < 0.1:
+        return date(year, 1, 1)  # unknown real birthday: registered as 1 January
+    return date(year, 1, 1) + timedelta(days=rng.randrange(365))
+
+
+def _name(groups: list[list[str]], rng: random.Random, n: int = 1) -> Name:
+    picked = rng.sample(groups, k=min(n, len(groups)))
+    return Name(tuple(tuple(g) for g in picked))
+
+
+def _persons(rng: random.Random, n: int) -> list[IdPerson]:
+    persons: list[IdPerson] = []
+    weights = [o.weight for o in ORIGINS]
+    while len(persons) < n:
+        origin = rng.choices(ORIGINS, weights)[0]
+        sex = rng.choice("MF")
+        pool = origin.male if sex == "M" else origin.female
+        base = IdPerson(
+            key=f"P{len(persons):05d}", origin=origin.iso3, sex=sex,
+            surname=_name(origin.surnames, rng), given=_name(pool, rng, 2 if rng.random() < origin.second_given else 1),
+            birth_date=_birth(rng), ahv=ahv_number(rng) if rng.random() < 0.6 else None,
+            passport_no=f"{rng.choice('NPAEKX')}{rng.randrange(10**7, 10**8)}", has_dossier=True,
+        )
+        persons.append(base)
+        roll = rng.random()
+        # relatives and namesakes: the hard negatives (and hard positives) of identity resolution
+        if roll < 0.08:  # a twin: same surname and birth date, other given name
+            twin_sex = rng.choice("MF")
+            twin_pool = origin.male if twin_sex == "M" else origin.female
+            given = _name([g for g in twin_pool if tuple(g) not in base.given.groups], rng)
+            persons.append(IdPerson(f"P{len(persons):05d}", origin.iso3, twin_sex, base.surname, given,
+                                    base.birth_date, ahv_number(rng), f"N{rng.randrange(10**7, 10**8)}",
+                                    has_dossier=rng.random() < 0.5, kind="twin"))
+        elif roll < 0.2:  # a sibling: same surname, other birth date
+            sib_sex = rng.choice("MF")
+            sib_pool = origin.male if sib_sex == "M" else origin.female
+            given = _name([g for g in sib_pool if tuple(g) not in base.given.groups], rng)
+            persons.append(IdPerson(f"P{len(persons):05d}", origin.iso3, sib_sex, base.surname, given,
+                                    _birth(rng), None, f"N{rng.randrange(10**7, 10**8)}",
+                                    has_dossier=rng.random() < 0.5, kind="sibling"))
+        elif roll < 0.28:  # a namesake: same names, other birth date (very common among refugees)
+            persons.append(IdPerson(f"P{len(persons):05d}", origin.iso3, base.sex, base.surname, base.given,
+                                    _birth(rng), None, f"N{rng.randrange(10**7, 10**8)}",
+                                    has_dossier=rng.random() < 0.5, kind="namesake"))
+    return persons[:n]
+
+
+def _document(p: IdPerson, rng: random.Random) -> IdDocument:
+    surname, given = p.surname.variant(rng), p.given.variant(rng)
+    variations: list[str] = []
+    if surname != p.surname.canonical() or given != p.given.canonical():
+        variations.append("spelling")
+    if p.origin == "COL" and rng.random() < 0.3:  # Spanish double surname, second one left out
+        surname = surname.split()[0]
+        variations.append("second_surname_dropped")
+    if len(p.given.groups) == 2 and rng.random() < 0.3:  # a middle name left out
+        given = rng.choice(p.given.groups[0])
+        variations.append("middle_name_dropped")
+    if rng.random() < 0.3:
+        surname, given = _ascii(surname), _ascii(given)
+        variations.append("ascii")
+    if rng.random() < 0.3:
+        surname, given = surname.upper(), given.upper()
+    if rng.random() < 0.08:
+        surname, given = given, surname
+        variations.append("swapped")
+    if rng.random() < 0.06:
+        surname = _ocr_slip(surname, rng)
+        variations.append("ocr_slip")
+    if rng.random() < 0.04:
+        given = ""
+        variations.append("no_given_names")
+    birth: date | None = p.birth_date
+    roll = rng.random()
+    if roll < 0.03:
+        birth = None
+        variations.append("no_birth_date")
+    elif roll < 0.06:
+        birth = p.birth_date + timedelta(days=rng.choice([-1, 1, 10, -10]))
+        variations.append("birth_date_misread")
+    refs: dict[str, str] = {}
+    mrz = False
+    if p.ahv and rng.random() < 0.25:
+        refs["ahvNumber"] = p.ahv
+        variations.append("ahv")
+    if rng.random() < 0.15:
+        refs["documentNumber"] = p.passport_no
+        mrz = rng.random() < 0.7
+        variations.append("document_number")
+    return IdDocument(p.key, surname, given, birth, p.origin if rng.random() < 0.5 else None,
+                      p.sex if rng.random() < 0.5 else None, refs, mrz, "+".join(variations) or "exact")
+
+
+def identity_corpus(seed: int = 7, dossiers: int = 1200, documents: int = 2400) -> IdentityCorpus:
+    """Persons (most with a dossier) and documents about them; see the module docstring."""
+    rng = random.Random(seed)
+    persons = _persons(rng, dossiers)
+    # strangers: people the office has never seen, some sharing a birth date with a dossier
+    for i in range(dossiers // 5):
+        origin = rng.choice(ORIGINS)
+        sex = rng.choice("MF")
+        pool = origin.male if sex == "M" else origin.female
+        birth = rng.choice(persons).birth_date if i % 2 else _birth(rng)
+        persons.append(IdPerson(f"S{i:05d}", origin.iso3, sex, _name(origin.surnames, rng), _name(pool, rng), birth,
+                                ahv_number(rng) if rng.random() < 0.3 else None,
+                                f"X{rng.randrange(10**7, 10**8)}", has_dossier=False, kind="stranger"))
+    docs = [_document(rng.choice(persons), rng) for _ in range(documents)]
+    return IdentityCorpus(persons, docs)

@@ -1,0 +1,154 @@
+"""Train the document-type model (eakte/recognition/model.json.gz) on the generated corpus.
+
+    python -m samples.train_classifier [--per-type 18] [--corrections corrections.jsonl]
+
+1. the corpus (samples/corpus.py) rendered, degraded and OCR'd through the real OCR path
+   (samples/corpus_scans.py; OCR cached in .cache/ocr/); its held-out split is never used here;
+2. plus caseworkers' corrections exported from the audit trail (eakte.logic.corrections);
+3. multinomial logistic regression over hashed features (eakte.recognition.model.features),
+   trained by SGD in pure Python; 5-fold out-of-fold predictions on the training split fit
+   the temperature (calibration) and choose the review threshold: the lowest confidence at
+   which the out-of-fold accuracy of accepted documents is at least TARGET_ACCURACY.
+Prints the chosen threshold; settings.REVIEW_THRESHOLD is the one the pipeline uses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
+
+from eakte.recognition import MIN_MODEL_LETTERS  # noqa: E402
+from eakte.recognition.classifier import classify  # noqa: E402
+from eakte.recognition.model import MODEL_PATH, Model, features, softmax  # noqa: E402
+from eakte.settings import REVIEW_THRESHOLD  # noqa: E402
+from samples.corpus import TYPES  # noqa: E402
+
+EPOCHS = 40
+LEARNING_RATE = 0.5
+L2 = 1e-4
+FOLDS = 5
+TARGET_ACCURACY = 0.98  # of the documents accepted without review (out-of-fold)
+PRUNE_BELOW = 0.02  # weights smaller than this in every class are dropped from the file
+
+
+Example = tuple[dict[int, float], int]
+
+
+def vectorize(text: str) -> dict[int, float]:
+    keyword = classify(text)
+    return features(text, {t.value: p for t, p in keyword.probabilities.items()})
+
+
+def train(examples: Sequence[Example], n_classes: int, seed: int = 1) -> Model:
+    rng = random.Random(seed)
+    weights: dict[int, list[float]] = {}
+    bias = [0.0] * n_classes
+    order = list(range(len(examples)))
+    for epoch in range(EPOCHS):
+        rng.shuffle(order)
+        lr = LEARNING_RATE / (1 + epoch * 0.2)
+        for i in order:
+            vec, label = examples[i]
+            scores = list(bias)
+            for k, v in vec.items():
+                w = weights.get(k)
+                if w is not None:
+                    for c in range(n_classes):
+                        scores[c] += w[c] * v
+            probs = softmax(scores)
+            grad = [p - (1.0 if c == label else 0.0) for c, p in enumerate(probs)]
+            for c in range(n_classes):
+                bias[c] -= lr * grad[c]
+            for k, v in vec.items():
+                w = weights.setdefault(k, [0.0] * n_classes)
+                for c in range(n_classes):
+                    w[c] -= lr * (grad[c] * v + L2 * w[c])
+    pruned = {k: w for k, w in weights.items() if max(abs(x) for x in w) >= PRUNE_BELOW}
+    return Model(tuple(TYPES), pruned, bias)
+
+
+def out_of_fold(examples: Sequence[Example], n_classes: int) -> list[tuple[list[float], int]]:
+    """Raw scores of every training example from a model that did not see it."""
+    out: list[tuple[list[float], int]] = []
+    for fold in range(FOLDS):
+        fit = [e for i, e in enumerate(examples) if i % FOLDS != fold]
+        model = train(fit, n_classes, seed=fold)
+        out += [(model.scores(vec), label) for i, (vec, label) in enumerate(examples) if i % FOLDS == fold]
+    return out
+
+
+def fit_temperature(scored: Sequence[tuple[list[float], int]]) -> float:
+    def nll(t: float) -> float:
+        return -sum(math.log(max(softmax(s, t)[y], 1e-12)) for s, y in scored) / len(scored)
+
+    return min((0.25 * i for i in range(1, 41)), key=nll)
+
+
+def choose_threshold(scored: Sequence[tuple[list[float], int]], temperature: float) -> tuple[float, dict[str, float]]:
+    rows = []
+    for s, y in scored:
+        p = softmax(s, temperature)
+        top = max(range(len(p)), key=p.__getitem__)
+        rows.append((p[top], top == y))
+    for t in [x / 100 for x in range(30, 100)]:
+        accepted = [ok for conf, ok in rows if conf >= t]
+        if accepted and sum(accepted) / len(accepted) >= TARGET_ACCURACY:
+            return t, {"accepted_share": round(len(accepted) / len(rows), 3),
+                       "accepted_accuracy": round(sum(accepted) / len(accepted), 4),
+                       "oof_accuracy": round(sum(ok for _, ok in rows) / len(rows), 4)}
+    return 0.99, {"oof_accuracy": round(sum(ok for _, ok in rows) / len(rows), 4)}
+
+
+def load_corrections(path: Path) -> list[tuple[str, str]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append((row["text"], row["documentType"]))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--per-type", type=int, default=18)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--corrections", type=Path, help="JSON lines from `python -m eakte.logic.corrections`")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args()
+
+    from samples.corpus_scans import ocr_corpus
+
+    # unreadable scans (OCR found next to nothing) carry no evidence of their type: not trained on
+    labelled = [(text, scan.document.doc_type) for scan, text in ocr_corpus(args.per_type, workers=args.workers)
+                if not scan.document.held_out and sum(c.isalpha() for c in text) >= MIN_MODEL_LETTERS]
+    if args.corrections:
+        labelled += load_corrections(args.corrections)
+    examples = [(vectorize(text), TYPES.index(t)) for text, t in labelled]
+    n = len(TYPES)
+    scored = out_of_fold(examples, n)
+    temperature = fit_temperature(scored)
+    threshold, stats = choose_threshold(scored, temperature)
+    model = train(examples, n)
+    model = Model(model.classes, model.weights, model.bias, temperature, {
+        "trainingDocuments": len(examples), "perType": dict(Counter(t for _, t in labelled)),
+        "reviewThreshold": threshold, "outOfFold": stats, "targetAccuracy": TARGET_ACCURACY,
+    })
+    model.save(args.out)
+    size = args.out.stat().st_size
+    print(f"trained on {len(examples)} documents; {len(model.weights)} features; {size / 1024:.0f} KiB -> {args.out}")
+    print(f"temperature {temperature}; out-of-fold {stats}")
+    print(f"review threshold for >= {TARGET_ACCURACY:.0%} accuracy of accepted documents: {threshold} "
+          f"(settings.REVIEW_THRESHOLD = {REVIEW_THRESHOLD})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""Identity resolution: transliteration-aware names, reference numbers first, precision first."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore
+from eakte.logic.identity import (
+    ATTACH_SCORE,
+    PersonData,
+    ahv_valid,
+    birth_relation,
+    name_match,
+    resolve,
+    score_dossier,
+)
+from eakte.logic.intake import Buckets
+from eakte.logic.names import name_keys, person_name_tokens, skeleton
+from eakte.logic.stages import IndexStage
+from eakte.models.document import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Dossier,
+    ExtractedField,
+    FieldSource,
+    StageMessage,
+    SubmissionKind,
+)
+from eakte.ports import DossierQuery
+
+NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+AHV_VALID = "756.1234.5678.97"
+
+
+def dossier(did: str, surname: str, given: str, birth: str | None, nationality: str | None = "SYR",
+            sex: str | None = "M", **refs: str) -> Dossier:
+    return Dossier(dossier_id=did, surname=surname, given_names=given,
+                   birth_date=date.fromisoformat(birth) if birth else None, nationality=nationality, sex=sex,
+                   reference_numbers=refs, created_at=NOW)
+
+
+def person(surname: str, given: str = "", birth: str | None = None, **kw: object) -> PersonData:
+    return PersonData(surname=surname, given_names=given, birth_date=date.fromisoformat(birth) if birth else None,
+                      **kw)  # type: ignore[arg-type]
+
+
+# --- names -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("variants", [
+    ("Mohammed", "Muhammad", "Mohamad", "Mohamed", "Muhammed", "MOHAMMAD"),
+    ("Abd al-Rahman", "Abdelrahman", "Abdulrahman", "Abdurrahman", "Abd-ar-Rahman", "Abdel Rahman"),
+    ("Abdullah", "Abdallah", "Abd Allah"),
+    ("Strauß", "Strauss", "STRAUSS"),
+    ("Müller", "Mueller", "Muller"),
+    ("Yusuf", "Youssef", "Jusuf", "Yousef"),
+    ("Hussein", "Husain", "Hussain", "Houssein"),
+    ("Khaled", "Chaled"),
+    ("Jamal", "Djamal", "Dschamal"),
+    ("Oleksandr", "Olexandr"),
+    ("Aisha", "Aischa", "Ayesha"),
+    ("Al Hassan", "Al-Hassan", "Hassan", "Hasan", "El Hassan"),
+    ("Çelik", "Celik"),
+    ("Gašparović", "Gasparovic"),
+])
+def test_transliteration_variants_share_one_key(variants: tuple[str, ...]) -> None:
+    keys = {tuple(name_keys(v)) for v in variants}
+    assert len(keys) == 1, keys
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Mohammed", "Mahmoud"), ("Mohammed", "Mehmet"), ("Ahmad", "Ahmadi"), ("Ali", "Alia"),
+    ("Hassan", "Hussein"), ("Fatima", "Fatma"), ("Amir", "Amira"), ("Karim", "Rami"),
+])
+def test_different_names_get_different_keys(a: str, b: str) -> None:
+    assert name_keys(a) != name_keys(b)
+
+
+def test_name_tokens_drop_articles_and_glue_abd() -> None:
+    assert person_name_tokens("Abd el Aziz Al-Masri") == ["abdaziz", "masri"]
+    assert person_name_tokens("García López") == ["garcia", "lopez"]
+    assert person_name_tokens("Nguyen Van An") == ["nguyen", "an"]  # a final particle is a name
+    assert skeleton("mohamed") == skeleton("muhamad")
+
+
+def test_name_match_spellings_swaps_and_subsets() -> None:
+    same = name_match("Al-Hassan", "Mohammed", "Al Hassan", "Muhammad")
+    assert same.score >= ATTACH_SCORE and not same.conflict
+    swapped = name_match("Mohammed", "Al Hassan", "Al Hassan", "Muhammad")
+    assert swapped.swapped and swapped.score >= ATTACH_SCORE
+    double = name_match("García", "María", "García López", "María")
+    assert double.score >= ATTACH_SCORE
+    middle = name_match("Tesfaye", "Yonas", "Tesfaye", "Yonas Berhane")
+    assert middle.score >= ATTACH_SCORE
+    ocr_slip = name_match("Tesfayc", "Yonas", "Tesfaye", "Yonas")
+    assert ocr_slip.score >= ATTACH_SCORE
+
+
+def test_name_match_rejects_different_people() -> None:
+    brothers = name_match("Al Hassan", "Rami", "Al Hassan", "Karim")
+    assert brothers.conflict and brothers.score < 0.5
+    other_family = name_match("Haddad", "Rami", "Al Hassan", "Rami")
+    assert other_family.score < ATTACH_SCORE
+    surname_only = name_match("Al Hassan", "", "Al Hassan", "Rami")
+    assert surname_only.score < ATTACH_SCORE  # one token never attaches on its own
+    mahmoud = name_match("Ali", "Mahmoud", "Ali", "Mohammed")
+    assert mahmoud.score < 0.5
+
+
+def test_birth_relation() -> None:
+    d = date(1991, 3, 14)
+    assert birth_relation(d, d) == "same"
+    assert birth_relation(d, None) == "unknown"
+    assert birth_relation(d, date(1991, 3, 15)) == "near"
+    assert birth_relation(date(1991, 3, 4), date(1991, 4, 3)) == "near"  # day and month swapped
+    assert birth_relation(d, date(1985, 7, 2)) == "differs"
+
+
+def test_ahv_check_digit() -> None:
+    assert ahv_valid(AHV_VALID)
+    assert ahv_valid("7561234567897")
+    assert not ahv_valid("756.1234.5678.98")
+    assert not ahv_valid("123.1234.5678.97")
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+RAMI = dossier("D-RAMI", "Al Hassan", "Rami", "1991-03-14", ahvNumber=AHV_VALID)
+KARIM = dossier("D-KARIM", "Al Hassan", "Karim", "1991-03-14")  # his twin
+MOHAMMED = dossier("D-MOH", "Haddad", "Mohammed", "1988-01-01")
+
+
+def test_validated_reference_attaches() -> None:
+    p = person("", "", None, references={"ahvNumber": AHV_VALID}, validated=frozenset({"ahvNumber"}))
+    r = resolve(p, {"ahvNumber": [RAMI]}, [])
+    assert r.dossier_id == "D-RAMI" and r.outcome == "reference" and r.candidates[0].score == 1.0
+
+
+def test_reference_contradicted_by_birth_date_goes_to_inbox() -> None:
+    p = person("Al Hassan", "Rami", "1975-06-30", references={"ahvNumber": AHV_VALID},
+               validated=frozenset({"ahvNumber"}))
+    r = resolve(p, {"ahvNumber": [RAMI]}, [RAMI])
+    assert r.dossier_id is None and r.outcome == "reference_conflict"
+    assert r.candidates[0].dossier_id == "D-RAMI" and "contradicts" in r.candidates[0].reason
+
+
+def test_unvalidated_reference_needs_corroboration() -> None:
+    p = person("Peters", "", None, references={"zemisNumber": "12345678"})
+    r = resolve(p, {"zemisNumber": [RAMI]}, [])
+    assert r.dossier_id is None  # the name contradicts
+    p2 = person("", "", "1991-03-14", references={"zemisNumber": "12345678"})
+    assert resolve(p2, {"zemisNumber": [RAMI]}, []).dossier_id == "D-RAMI"  # the birth date corroborates
+    p3 = person("", "", None, references={"zemisNumber": "12345678"})
+    r3 = resolve(p3, {"zemisNumber": [RAMI]}, [])
+    assert r3.dossier_id is None and r3.candidates[0].dossier_id == "D-RAMI"
+
+
+def test_reference_on_two_dossiers_is_ambiguous() -> None:
+    p = person("", "", None, references={"documentNumber": "N01874562"})
+    r = resolve(p, {"documentNumber": [RAMI, MOHAMMED]}, [])
+    assert r.dossier_id is None and {c.dossier_id for c in r.candidates} == {"D-RAMI", "D-MOH"}
+
+
+def test_name_and_birth_date_attach_despite_spelling() -> None:
+    p = person("AL-HASAN", "RAMI", "1991-03-14", nationality="SYR", sex="M")
+    r = resolve(p, {}, [RAMI, KARIM, MOHAMMED])
+    assert r.dossier_id == "D-RAMI" and r.outcome == "name_and_birth_date"
+
+
+def test_surname_only_with_twins_is_ambiguous() -> None:
+    r = resolve(person("Al Hassan", "", "1991-03-14"), {}, [RAMI, KARIM])
+    assert r.dossier_id is None and r.outcome == "ambiguous"
+    assert {c.dossier_id for c in r.candidates} == {"D-RAMI", "D-KARIM"}
+
+
+def test_nationality_or_sex_contradiction_blocks() -> None:
+    assert resolve(person("Al Hassan", "Rami", "1991-03-14", nationality="IRQ"), {}, [RAMI]).dossier_id is None
+    assert resolve(person("Al Hassan", "Rami", "1991-03-14", sex="F"), {}, [RAMI]).dossier_id is None
+
+
+def test_near_birth_date_is_a_candidate_not_an_attachment() -> None:
+    r = resolve(person("Al Hassan", "Rami", "1991-03-15"), {}, [RAMI])
+    assert r.dossier_id is None and r.candidates and r.candidates[0].dossier_id == "D-RAMI"
+
+
+def test_incomplete_lookup_never_attaches_by_name() -> None:
+    r = resolve(person("Al Hassan", "Rami", "1991-03-14"), {}, [RAMI], complete=False)
+    assert r.dossier_id is None and r.candidates[0].dossier_id == "D-RAMI"
+
+
+def test_no_match_has_no_candidates() -> None:
+    r = resolve(person("Tesfaye", "Yonas", "1994-05-20"), {}, [RAMI, MOHAMMED])
+    assert r.dossier_id is None and r.candidates == [] and r.outcome == "no_match"
+
+
+def test_person_from_fields_marks_validated_references() -> None:
+    fields = {
+        "surname": ExtractedField(value="Al Hassan", confidence=0.99, source=FieldSource.MRZ),
+        "birthDate": ExtractedField(value="1991-03-14", confidence=0.99, source=FieldSource.MRZ),
+        "documentNumber": ExtractedField(value="N01874562", confidence=0.99, source=FieldSource.MRZ),
+        "ahvNumber": ExtractedField(value="756.1234.5678.98", confidence=0.9, source=FieldSource.TEXT),
+        "zemisNumber": ExtractedField(value="12345678", confidence=0.7, source=FieldSource.TEXT),
+    }
+    p = PersonData.from_fields(fields)
+    assert p.validated == {"documentNumber"}  # the AHV check digit fails
+    assert p.birth_date == date(1991, 3, 14) and set(p.references) == {"documentNumber", "ahvNumber", "zemisNumber"}
+
+
+# --- the index stage with the in-memory store ------------------------------------------------
+
+def _stage_with(records: MemoryRecordStore) -> IndexStage:
+    return IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+
+
+def _classified(doc_id: str, doc_type: DocumentType, confidence: float = 0.95, **fields: str) -> Document:
+    return Document(document_id=doc_id, submission_id="S1", tenant="t", kind=SubmissionKind.SCAN,
+                    status=DocumentStatus.CLASSIFIED, filename="x.pdf", source_bucket="in", source_key="k",
+                    document_type=doc_type, confidence=confidence, received_at=NOW, updated_at=NOW,
+                    fields={k: ExtractedField(value=v, confidence=0.99, source=FieldSource.MRZ)
+                            for k, v in fields.items()})
+
+
+def _index(records: MemoryRecordStore, doc: Document) -> Document:
+    records.create_document(doc)
+    out = _stage_with(records).run(StageMessage(document_id=doc.document_id))
+    assert out is not None
+    return out
+
+
+def test_index_attaches_spelling_variant_and_opens_new_dossier() -> None:
+    records = MemoryRecordStore()
+    records.put_dossier(RAMI)
+    records.put_dossier(KARIM)
+    attached = _index(records, _classified("DOC-1", DocumentType.EMPLOYMENT_CONTRACT, surname="AL-HASAN",
+                                           givenNames="RAMI", birthDate="1991-03-14"))
+    assert attached.status is DocumentStatus.INDEXED and attached.dossier_id == "D-RAMI"
+
+    opened = _index(records, _classified("DOC-2", DocumentType.PASSPORT, surname="Müller", givenNames="Anna",
+                                         birthDate="1990-02-03", nationality="DEU", sex="F"))
+    assert opened.status is DocumentStatus.INDEXED and opened.dossier_id
+    new = records.get_dossier(opened.dossier_id)
+    assert new is not None and new.created_from == "DOC-2"
+    # a second identity document spelled differently lands in the same dossier
+    again = _index(records, _classified("DOC-3", DocumentType.IDENTITY_CARD, surname="Mueller", givenNames="Anna",
+                                        birthDate="1990-02-03", nationality="DEU", sex="F"))
+    assert again.dossier_id == opened.dossier_id
+
+
+def test_index_ambiguous_document_goes_to_inbox_with_candidates() -> None:
+    records = MemoryRecordStore()
+    records.put_dossier(RAMI)
+    records.put_dossier(KARIM)
+    doc = _index(records, _classified("DOC-4", DocumentType.PAYSLIP, surname="Al Hassan", birthDate="1991-03-14"))
+    assert doc.status is DocumentStatus.NEEDS_REVIEW and doc.dossier_id is None
+    assert {c.dossier_id for c in doc.candidates} == {"D-RAMI", "D-KARIM"}
+    # an identity document that is ambiguous does not open a dossier either
+    passport = _index(records, _classified("DOC-5", DocumentType.PASSPORT, surname="Al Hassan",
+                                           birthDate="1991-03-14"))
+    assert passport.status is DocumentStatus.NEEDS_REVIEW and len(records.dossiers) == 2
+
+
+def test_memory_store_name_key_lookup() -> None:
+    records = MemoryRecordStore()
+    records.put_dossier(RAMI)
+    records.put_dossier(MOHAMMED)
+    found = records.find_dossiers(DossierQuery(name_keys=tuple(name_keys("Hasan")), limit=5))
+    assert [d.dossier_id for d in found] == ["D-RAMI"]
+    both = records.find_dossiers(DossierQuery(birth_date="1988-01-01", name_keys=tuple(name_keys("Muhammad"))))
+    assert [d.dossier_id for d in both] == ["D-MOH"]
+
+
+def test_a_document_with_more_names_than_the_dossier_is_not_attached() -> None:
+    maria = dossier("D-MARIA", "Rodríguez Pérez", "María", "1984-05-23", nationality="COL", sex="F")
+    r = resolve(person("Rodriguez Perez", "Maria Jose", "1984-05-23"), {}, [maria])  # her twin María José
+    assert r.dossier_id is None and r.candidates[0].dossier_id == "D-MARIA"
+    # the other way round, a document that omits a name, still attaches
+    assert resolve(person("Rodriguez Perez", "Maria", "1984-05-23"),
+                   {}, [dossier("D-MJ", "Rodríguez Pérez", "María José", "1984-05-23")]).dossier_id == "D-MJ"
+
+
+def test_another_lifelong_number_means_another_person() -> None:
+    twin_ahv = "756.9999.8888.75"
+    assert ahv_valid(twin_ahv)
+    p = person("Al Hassan", "Rami", "1991-03-14", references={"ahvNumber": twin_ahv},
+               validated=frozenset({"ahvNumber"}))
+    r = resolve(p, {"ahvNumber": []}, [RAMI])  # RAMI's dossier holds another AHV number
+    assert r.dossier_id is None and r.outcome == "no_match"  # an identity document opens its own dossier
+    assert "ahvNumber differs" in score_dossier(p, RAMI).reason

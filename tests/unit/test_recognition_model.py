@@ -1,0 +1,98 @@
+"""The trained document-type model: features, training, calibration, the shipped file, and
+corrections exported from the audit trail as training data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from eakte.adapters.memory import MemoryAuditTrail, MemoryObjectStore, MemoryRecordStore
+from eakte.auth import Principal
+from eakte.logic.api_service import ApiService
+from eakte.logic.corrections import correction_examples
+from eakte.logic.intake import Buckets
+from eakte.models.api import CorrectionRequest
+from eakte.models.document import Document, DocumentStatus, DocumentType, Dossier, SubmissionKind
+from eakte.ports import ObjectRef
+from eakte.recognition import recognize
+from eakte.recognition.classifier import classify
+from eakte.recognition.model import MODEL_PATH, Model, features, load_model, predict
+from samples.train_classifier import choose_threshold, fit_temperature, train, vectorize
+
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+TEXTS = {
+    "payslip": ["Lohnabrechnung Mai\nBruttolohn 5600.00\nAHV/IV/EO -296.80\nNettolohn 4816.00",
+                "Fiche de salaire mai\nSalaire brut 4300.00\nAVS/AI/APG\nSalaire net 3700.00"],
+    "rental_agreement": ["Mietvertrag für Wohnräume\nMieter: Rami Al Hassan\nNettomiete CHF 1450",
+                         "Contrat de bail à loyer\nLocataire: Farida Ahmadzai\nLoyer net CHF 1600"],
+}
+
+
+def test_features_are_deterministic_and_normalised() -> None:
+    a = features("Lohnabrechnung Mai Bruttolohn")
+    assert a == features("Lohnabrechnung Mai Bruttolohn")
+    assert abs(sum(v * v for v in a.values()) - 1.0) < 1e-9
+    assert features("LOHNABRECHNUNG") == features("lohnabrechnung")  # folded
+    assert len(features("P<SYRAL<HASSAN<<RAMI<<<<<<<")) > len(features("P SYRAL HASSAN RAMI"))  # MRZ marker
+
+
+def test_training_separates_types_and_round_trips(tmp_path: Path) -> None:
+    classes = list(TEXTS)
+    examples = [(vectorize(t), classes.index(c)) for c, texts in TEXTS.items() for t in texts]
+    model = train(examples, len(classes))
+    model = Model(tuple(classes), model.weights, model.bias)
+    probs = model.probabilities(vectorize("Lohnabrechnung Juni\nNettolohn 4100.00"))
+    assert max(probs, key=probs.get) == "payslip"
+    path = tmp_path / "m.json.gz"
+    model.save(path)
+    again = load_model.__wrapped__(path)
+    assert again is not None
+    vec = vectorize("Mietvertrag\nNettomiete")
+    assert again.probabilities(vec) == pytest.approx(model.probabilities(vec), abs=1e-3)  # weights rounded
+
+
+def test_temperature_and_threshold_from_out_of_fold_scores() -> None:
+    # confident and right, or unsure and wrong: the threshold separates them
+    scored = [([4.0, 0.0], 0)] * 40 + [([0.3, 0.0], 1)] * 10
+    t = fit_temperature(scored)
+    threshold, stats = choose_threshold(scored, t)
+    assert stats["accepted_accuracy"] >= 0.98 and stats["accepted_share"] == 0.8
+    assert 0.55 < threshold <= 0.99
+
+
+@pytest.mark.skipif(not MODEL_PATH.exists(), reason="no model shipped")
+def test_shipped_model_is_small_and_classifies() -> None:
+    assert MODEL_PATH.stat().st_size < 5 * 1024 * 1024
+    model = load_model()
+    assert model is not None and set(model.classes) == {t.value for t in DocumentType}
+    contract = ("Arbeitsvertrag\nzwischen Gastro Aare AG und Yonas Tesfaye\nStellenantritt: 01.02.2025\n"
+                "Bruttolohn CHF 4700 pro Monat")
+    probs = predict(contract, classify(contract).probabilities)
+    assert probs is not None and max(probs, key=probs.get) is DocumentType.EMPLOYMENT_CONTRACT
+    assert abs(sum(probs.values()) - 1) < 1e-6
+    assert recognize("Mietvertrag für Wohnräume\nMieter: Rami Al Hassan\nMietbeginn: 01.04.2025\n"
+                     "Nettomiete CHF 1450 pro Monat").document_type is DocumentType.RENTAL_AGREEMENT
+
+
+def test_corrections_export_as_training_examples() -> None:
+    records, objects, audit = MemoryRecordStore(), MemoryObjectStore(), MemoryAuditTrail()
+    buckets = Buckets("intake", "archive")
+    api = ApiService(records, objects, buckets, audit, clock=lambda: NOW)
+    records.put_dossier(Dossier(dossier_id="D-1", surname="Haddad", birth_date=date(1990, 3, 12), created_at=NOW))
+    for doc_id, text in (("d1", "Lohnabrechnung Mai\nNettolohn 4816.00"), ("d2", "Brief")):
+        objects.put(ObjectRef("archive", f"documents/{doc_id}/text/all.txt"), text.encode(), "text/plain")
+        records.create_document(Document(
+            document_id=doc_id, submission_id="s", tenant="t", kind=SubmissionKind.SCAN,
+            status=DocumentStatus.NEEDS_REVIEW, filename="x.png", source_bucket="intake", source_key="k",
+            text_key=f"documents/{doc_id}/text/all.txt", document_type=DocumentType.OTHER, confidence=0.3,
+            received_at=NOW, updated_at=NOW))
+    who = Principal("c1", frozenset({"caseworker"}))
+    api.correct_document(who, "d1", CorrectionRequest.model_validate({"documentType": "payslip"}))
+    api.correct_document(who, "d2", CorrectionRequest.model_validate({"dossierId": "D-1"}))  # no type: no label
+    (example,) = correction_examples(audit, records, objects, buckets)
+    assert (example.document_id, example.document_type, example.predicted_type) == ("d1", "payslip", "other")
+    row = json.loads(example.to_json())
+    assert row["text"].startswith("Lohnabrechnung") and row["documentType"] == "payslip"
