@@ -41,6 +41,10 @@ WHEEL_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux
 # Shipped by the Lambda runtime. botocore alone is ~30 MB and arrives transitively
 # (aws-xray-sdk), so these are removed after pip ran, not only left out of the request.
 PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore", "s3transfer"})
+# The official eCH XSDs the exchange validates against: copied from the shared standards folder
+# into the layer at bundling time (python/eakte/schemas/ech), never committed to this repository.
+ECH_SCHEMA_SOURCE = ROOT.parent / "shared" / "standards" / "ech"
+LAYER_SCHEMA_DIR = ("eakte", "schemas", "ech")
 # eakte/local is the embedded development runtime (moto, dev issuer): never shipped to Lambda
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "local")
 
@@ -69,7 +73,9 @@ class LayerBundler:
     """Bundles `python/<deps>` + `python/eakte` into the asset's output directory."""
 
     def __init__(self, requirements: Sequence[str], package: Path = LAYER_PACKAGE,
-                 cache_root: Path = BUILD_DIR, python: str = sys.executable) -> None:
+                 cache_root: Path = BUILD_DIR, python: str = sys.executable,
+                 schema_source: Path = ECH_SCHEMA_SOURCE) -> None:
+        self.schema_source = schema_source
         self.requirements = list(requirements)
         self.package = package
         self.cache_root = cache_root
@@ -91,12 +97,24 @@ class LayerBundler:
         return self.cache_root / f"layer-deps-{self.dependencies_key}"
 
     def fingerprint(self) -> str:
-        """Asset hash: the dependency set plus the package's source, so either change redeploys."""
+        """Asset hash: the dependency set plus the package's source (and the schemas it ships), so
+        any change redeploys."""
         digest = hashlib.sha256(self.dependencies_key.encode())
         for path in _files(self.package):
             digest.update(path.relative_to(self.package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
+        for path in self.schema_files():
+            digest.update(path.name.encode() + b"\0")
+            digest.update(path.read_bytes())
         return digest.hexdigest()
+
+    def schema_files(self) -> list[Path]:
+        from eakte.exchange.schemas import REQUIRED_SCHEMAS
+
+        missing = [n for n in REQUIRED_SCHEMAS if not (self.schema_source / n).is_file()]
+        if missing:
+            raise FileNotFoundError(f"official eCH schemas missing in {self.schema_source}: {missing}")
+        return [self.schema_source / n for n in REQUIRED_SCHEMAS]
 
     def install_dependencies(self) -> Path:
         """pip once per dependency set; later calls (and offline runs) reuse the cache."""
@@ -129,6 +147,10 @@ class LayerBundler:
         python_dir = Path(output_dir) / "python"
         shutil.copytree(self.install_dependencies(), python_dir, dirs_exist_ok=True)
         shutil.copytree(self.package, python_dir / self.package.name, ignore=_SKIP, dirs_exist_ok=True)
+        schemas = python_dir.joinpath(*LAYER_SCHEMA_DIR)
+        schemas.mkdir(parents=True, exist_ok=True)
+        for path in self.schema_files():
+            shutil.copyfile(path, schemas / path.name)
         return True
 
 

@@ -16,6 +16,8 @@ OCR_ENGINE = "ocrEngine"  # textract (default) | tesseract (container image, e.g
 WEB_ORIGINS = "webOrigins"  # comma-separated origins of the SPA, for CORS; "*" when unset
 NAG = "nag"  # cdk-nag AwsSolutions checks, on by default
 NIST = "nist"  # cdk-nag NIST 800-53 rev 5 checks as well, on by default
+FEDERAL_ENDPOINT = "federalEndpointUrl"  # the sedex gateway the forward stage delivers to
+DEFAULT_FEDERAL_ENDPOINT = "https://sedex-gateway.invalid/"  # deliveries fail (and wait) until configured
 
 
 def _flag(value: object, default: bool) -> bool:
@@ -33,6 +35,7 @@ class Deployment:
     web_origins: tuple[str, ...] = ("*",)
     nag: bool = True
     nist: bool = True
+    federal_endpoint_url: str = DEFAULT_FEDERAL_ENDPOINT
 
     @classmethod
     def from_context(cls, node: Node) -> Deployment:
@@ -45,4 +48,5 @@ class Deployment:
             web_origins=tuple(origins) if origins else cls.web_origins,
             nag=_flag(node.try_get_context(NAG), default=cls.nag),
             nist=_flag(node.try_get_context(NIST), default=cls.nist),
+            federal_endpoint_url=str(node.try_get_context(FEDERAL_ENDPOINT) or DEFAULT_FEDERAL_ENDPOINT),
         )

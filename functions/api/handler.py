@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from functools import cache
 from typing import Annotated, Any
@@ -16,8 +17,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from eakte import wiring
 from eakte.auth import Principal, verifier_from_env
 from eakte.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, ThrottledError
+from eakte.exchange.api import MessageList, MessageQueries, MessageView
+from eakte.exchange.model import MessageStatus
 from eakte.lambda_support import logger, tracer
 from eakte.logic.api_service import ApiService, BadRequestError
+from eakte.logic.ops import OpsOverview, OpsService
 from eakte.models.api import (
     AuditList,
     ContentLink,
@@ -34,7 +38,17 @@ from eakte.models.api import (
 
 PUBLIC_PATHS = frozenset({"/api/openapi.json"})
 
-app = APIGatewayRestResolver(enable_validation=True)
+
+
+def parse_json_body(body: str) -> Any:
+    """json.loads, but a nesting bomb ([[[[...]]]]) is a decode error (400), not a RecursionError (500)."""
+    try:
+        return json.loads(body)
+    except RecursionError as e:
+        raise json.JSONDecodeError("nested too deeply", body[:64], 0) from e
+
+
+app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json_body)
 
 
 @cache
@@ -115,7 +129,11 @@ def openapi():
 
 @app.post("/api/uploads", summary="Start an upload: a presigned POST into the intake bucket")
 def create_upload(request: UploadRequest) -> UploadResponse:
-    return service().create_upload(principal(), request)
+    response = service().create_upload(principal(), request)
+    # from here on the submission id is the correlation id: intake and every stage log under it
+    logger.set_correlation_id(response.submission_id)
+    logger.info("upload started", submission_id=response.submission_id, kind=request.kind.value)
+    return response
 
 
 @app.get("/api/submissions", summary="The caller's own submissions, newest first")
@@ -163,6 +181,30 @@ def find_dossiers(q: Annotated[str | None, Query(max_length=100)] = None,
 @app.get("/api/dossiers/<dossier_id>", summary="A person's dossier with the timeline of documents")
 def get_dossier(dossier_id: Annotated[str, Path(max_length=64)]) -> DossierView:
     return service().get_dossier(principal(), dossier_id)
+
+
+@cache
+def message_queries() -> MessageQueries:
+    from eakte.exchange import wiring as exchange_wiring
+
+    return MessageQueries(exchange_wiring.messages())
+
+
+@app.get("/api/messages", summary="Federal messages and receipts with status and history")
+def list_messages(submissionId: Annotated[str | None, Query(max_length=64)] = None,
+                  status: Annotated[MessageStatus | None, Query()] = None,
+                  dossierId: Annotated[str | None, Query(max_length=64)] = None) -> MessageList:
+    return MessageList(items=message_queries().list(principal(), submissionId, status, dossierId))
+
+
+@app.get("/api/messages/<message_id>", summary="One federal message or receipt with its full history")
+def get_message(message_id: Annotated[str, Path(max_length=64)]) -> MessageView:
+    return message_queries().get(principal(), message_id)
+
+
+@app.get("/api/ops/overview", summary="Queues, dead letters, documents per status, recent failures (ops)")
+def ops_overview() -> OpsOverview:
+    return OpsService(wiring.pipeline_monitor()).overview(principal())
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)

@@ -1,33 +1,50 @@
-"""The message side: eCH / XAusländer messages that intake accepts go to the exchange queue.
+"""The message side: eCH messages from intake -> exchange (validate against the official XSDs,
+file into the dossier) -> forward (SQS FIFO, one message group per person) -> federal endpoint,
+whose receipts arrive on the receipt queue.
 
-Today this is the wiring that exists: the exchange queue (made from `settings.STAGES` with the
-other stage queues) and intake's permission to send to it. The consumer that validates messages
-against the official XSDs and forwards them to the federal endpoint comes with the message
-exchange work; until then `settings.CONSUMED_STAGES` leaves EXCHANGE out, and messages wait in
-the queue, visible and counted (the observability alarms watch their age), never dropped.
-"""
+The queues (the forward queue and its DLQ are FIFO), the three functions and their event sources
+are made by the Pipeline construct from `eakte.settings.STAGES`, like every stage; the alarms on
+their queues and DLQs come from Observability. This construct adds what is specific to the
+exchange: intake's permission to send to the exchange queue, the functions' access to the
+archive (originals in, forwarded messages and receipts out), and the federal endpoint's URL.
+The sedex gateway (outside this stack) is given send permission on the receipt queue when it is
+connected (`receipt_queue`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from eakte.settings import CONSUMED_STAGES, Stage
+from eakte.settings import CONSUMED_STAGES, EnvVar, Stage
 from infra.constructs.function import EakteFunction
-from infra.constructs.pipeline import StageQueue
+from infra.constructs.pipeline import Pipeline
+from infra.constructs.storage import Storage
+
+EXCHANGE_STAGES = (Stage.EXCHANGE, Stage.FORWARD, Stage.RECEIPT)
+MESSAGES_PREFIX = "messages/"  # forwarded deliveries, envelopes and receipts in the archive
 
 
 class Exchange(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, queue: StageQueue,
-                 senders: Sequence[EakteFunction]) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, pipeline: Pipeline, storage: Storage,
+                 senders: Sequence[EakteFunction], federal_endpoint_url: str) -> None:
         super().__init__(scope, construct_id)
-        if queue.stage is not Stage.EXCHANGE:
-            raise ValueError(f"the exchange construct takes the exchange queue, not {queue.stage}")
-        if Stage.EXCHANGE in CONSUMED_STAGES:
-            # settings promise a consumer this app does not deploy: fail the synth, not the messages
-            raise ValueError("settings.CONSUMED_STAGES includes EXCHANGE, but no exchange consumer "
-                             "is defined in infra/constructs/exchange.py")
-        self.queue = queue
+        missing = [s for s in EXCHANGE_STAGES if s not in CONSUMED_STAGES or s not in pipeline.functions]
+        if missing:
+            # settings and infrastructure must agree: fail the synth, not the messages
+            raise ValueError(f"the exchange stages {missing} have no consumer function")
+        self.queue = pipeline.queues[Stage.EXCHANGE]
+        self.receipt_queue: sqs.IQueue = pipeline.queues[Stage.RECEIPT].queue
         for sender in senders:
-            sender.send_to(queue.queue)
+            sender.send_to(self.queue.queue)
+
+        exchange = pipeline.functions[Stage.EXCHANGE]
+        exchange.read_objects(storage.archive, "documents/*")  # the archived original message
+        exchange.put_objects(storage.archive, f"{MESSAGES_PREFIX}*")  # forwarded delivery, envelope, receipt
+        exchange.put_objects(storage.archive, "documents/*")  # a police report's attached PDFs, for OCR
+
+        forward = pipeline.functions[Stage.FORWARD]
+        forward.read_objects(storage.archive, f"{MESSAGES_PREFIX}*")
+        forward.function.add_environment(EnvVar.FEDERAL_ENDPOINT_URL, federal_endpoint_url)
+        self.functions = {s: pipeline.functions[s] for s in EXCHANGE_STAGES}

@@ -41,13 +41,17 @@ from infra.constructs.storage import Storage
 DLQ_RETENTION = Duration.days(14)  # the SQS maximum: time to find the cause and redrive
 
 # Where each consumer hands documents on. Intake's second target, the exchange queue, is granted
-# by the Exchange construct, which owns the message-exchange side.
+# by the Exchange construct, which owns the message-exchange side (and the exchange functions'
+# access to data; their queues and event sources are made here like every stage's).
 SENDS: Mapping[Stage, tuple[Stage, ...]] = {
     Stage.INTAKE: (Stage.OCR,),
     Stage.OCR: (Stage.CLASSIFY,),
     Stage.OCR_RESULT: (Stage.CLASSIFY,),
     Stage.CLASSIFY: (Stage.INDEX,),
     Stage.INDEX: (),
+    Stage.EXCHANGE: (Stage.FORWARD, Stage.OCR),  # OCR: the PDFs a police report carries
+    Stage.FORWARD: (Stage.FORWARD,),  # puts a message back behind an earlier one of the same person
+    Stage.RECEIPT: (),
 }
 
 
@@ -64,6 +68,8 @@ class StageQueue(Construct):
         super().__init__(scope, construct_id)
         self.settings = settings
         encrypted = {"encryption": sqs.QueueEncryption.KMS, "encryption_master_key": key, "enforce_ssl": True}
+        if settings.fifo:  # ordered per message group; a FIFO queue needs a FIFO DLQ
+            encrypted |= {"fifo": True, "content_based_deduplication": False}
         self.dlq = sqs.Queue(self, "Dlq", queue_name=names.dlq(settings.stage),
                              retention_period=DLQ_RETENTION, **encrypted)
         self.queue = sqs.Queue(
@@ -109,7 +115,7 @@ class Pipeline(Construct):
             env[EnvVar.TEXTRACT_ROLE_ARN] = self.textract_role.role_arn
 
         self.functions: dict[Stage, EakteFunction] = {}
-        for stage in (s for s in CONSUMED_STAGES if s in SENDS):  # the exchange consumer: exchange.py
+        for stage in (s for s in CONSUMED_STAGES if s in SENDS):
             settings = STAGES[stage]
             image = ocr_image_code() if stage is Stage.OCR and ocr_engine is OcrEngineKind.TESSERACT else None
             fn = EakteFunction(

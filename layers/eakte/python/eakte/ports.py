@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from eakte.exchange.model import FederalMessage, MessageStatus
 from eakte.models.document import AuditEvent, Document, DocumentStatus, Dossier, MediaType, Submission
 from eakte.settings import Stage
 
@@ -79,6 +80,8 @@ class DossierQuery:
     name: str | None = None
     birth_date: str | None = None
     reference: str | None = None
+    # transliteration keys (logic.names.name_keys): dossiers with ANY of these name keys
+    name_keys: tuple[str, ...] = ()
     limit: int = 25
 
 
@@ -164,3 +167,53 @@ class OcrEngine(ABC):
     @abstractmethod
     def job_result(self, job_id: str) -> OcrResult:
         """All result pages of a finished asynchronous job."""
+
+
+# --- federal message exchange ------------------------------------------------------------------
+
+
+class FederalEndpoint(ABC):
+    """Where forwarded messages go (the sedex gateway of the federal authority). Receipts come
+    back later, asynchronously, on the receipt queue."""
+
+    @abstractmethod
+    def deliver(self, message_id: str, envelope: bytes, payload: bytes) -> None:
+        """Hand over one message; TransientError when worth retrying, PermanentError when not."""
+
+
+class FederalOutbox(ABC):
+    """The ordered outbox (SQS FIFO): one message group per person, deduplicated by message id."""
+
+    @abstractmethod
+    def enqueue(self, message_id: str, group_id: str, requeued: int = 0) -> str:
+        """Queue the message for delivery at the end of its group (`requeued`: how often it was put
+        back behind an earlier message of the person); returns the queue's message id."""
+
+
+class MessageStore(ABC):
+    """Federal messages and receipts with their status history (DynamoDB in AWS and locally)."""
+
+    @abstractmethod
+    def create(self, message: FederalMessage) -> bool:
+        """Insert if absent; False when a message with this id already exists."""
+
+    @abstractmethod
+    def get(self, message_id: str) -> FederalMessage | None: ...
+
+    @abstractmethod
+    def save(self, message: FederalMessage, expected_version: int) -> None:
+        """Replace the message if its stored version is `expected_version` (else ConflictError)."""
+
+    @abstractmethod
+    def in_group(self, group_id: str, sequence: int) -> FederalMessage | None:
+        """The message with this number in its group (consistent read), if there is one."""
+
+    @abstractmethod
+    def next_sequence(self, group_id: str) -> int:
+        """The next number of the group (atomic counter): the order the person's messages must keep."""
+
+    @abstractmethod
+    def query(self, submission_id: str | None = None, dossier_id: str | None = None,
+              status: MessageStatus | None = None, limit: int = 100) -> list[FederalMessage]:
+        """Messages of a submission, of a dossier or with a status (newest first); all when none is given."""
+

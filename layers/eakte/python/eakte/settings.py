@@ -33,6 +33,9 @@ class EnvVar(StrEnum):
     JWT_AUDIENCE = "EAKTE_JWT_AUDIENCE"
     JWKS_URL = "EAKTE_JWKS_URL"
     FAULT_INJECTION = "EAKTE_FAULT_INJECTION"
+    OCR_LANGUAGES = "EAKTE_OCR_LANGUAGES"  # Tesseract languages, e.g. "deu" (default: deu+fra+ita+eng)
+    FEDERAL_ENDPOINT_URL = "EAKTE_FEDERAL_ENDPOINT_URL"  # where the forward stage delivers (sedex gateway)
+    SCHEMA_DIR = "EAKTE_SCHEMA_DIR"  # the official eCH XSDs (default: in the layer, else ../shared/standards/ech)
 
 
 class Stage(StrEnum):
@@ -44,6 +47,8 @@ class Stage(StrEnum):
     CLASSIFY = "classify"
     INDEX = "index"
     EXCHANGE = "exchange"
+    FORWARD = "forward"  # FIFO: one message group per person, delivery to the federal endpoint
+    RECEIPT = "receipt"  # receipts (eCH-0090) of the federal endpoint
 
 
 def queue_env(stage: Stage) -> str:
@@ -71,6 +76,7 @@ class StageSettings:
     # (Textract: ~1 TPS for sync calls and async starts in eu-central-1).
     max_concurrency: int
     retention_days: int = 14
+    fifo: bool = False  # an SQS FIFO queue (and FIFO DLQ): ordered per message group
 
     @property
     def visibility_timeout_s(self) -> int:
@@ -94,14 +100,20 @@ STAGES: dict[Stage, StageSettings] = {
                       max_batching_window_s=1, max_receive_count=5, max_concurrency=10),
         StageSettings(Stage.EXCHANGE, "exchange", timeout_s=60, memory_mb=512, batch_size=10,
                       max_batching_window_s=1, max_receive_count=5, max_concurrency=5),
+        # max_receive_count 10: with the retry backoff (2 s doubling, cap 600 s) a message survives
+        # an endpoint outage of ~15 minutes before it goes to the DLQ. FIFO event sources allow no
+        # batching window.
+        StageSettings(Stage.FORWARD, "forward", timeout_s=30, memory_mb=512, batch_size=10,
+                      max_batching_window_s=0, max_receive_count=10, max_concurrency=5, fifo=True),
+        StageSettings(Stage.RECEIPT, "receipt", timeout_s=30, memory_mb=512, batch_size=10,
+                      max_batching_window_s=0, max_receive_count=5, max_concurrency=5),
     )
 }
 
-# The stages whose consumer Lambda this build ships. The exchange consumer (validation against
-# the eCH XSDs and federal forwarding) belongs to the message-exchange work; until then messages
-# wait in the exchange queue, visible and counted, never dropped.
+# The stages whose consumer Lambda this build ships (the local runtime polls exactly these).
 CONSUMED_STAGES: tuple[Stage, ...] = (
     Stage.INTAKE, Stage.OCR, Stage.OCR_RESULT, Stage.CLASSIFY, Stage.INDEX,
+    Stage.EXCHANGE, Stage.FORWARD, Stage.RECEIPT,
 )
 
 
@@ -113,6 +125,14 @@ class ApiSettings:
 
 
 API = ApiSettings()
+
+# Federal message exchange (eCH-0020 forwarding over sedex, eCH-0090 envelopes and receipts).
+# sedex participant ids of the cantonal migration office (us) and of the federal register (SEM/ZEMIS);
+# test participants ("T" prefix) until the real ids are configured for a deployment.
+SEDEX_OWN_ID = "T2-ZH-7"
+SEDEX_FEDERAL_ID = "T4-999999-1"
+MAX_MESSAGE_DEPTH = 64  # eCH-0020 nests ~15 levels; deeper trees are refused before validation
+FEDERAL_DELIVERY_TIMEOUT_S = 10
 
 # Upload and intake limits ------------------------------------------------------------------
 MAX_SCAN_BYTES = 50 * 1024 * 1024  # one legacy file of ~100 pages at 300 dpi fits
@@ -183,10 +203,11 @@ class Names:
         return self.bucket("archive", account, region)
 
     def queue(self, stage: Stage) -> str:
-        return f"{self.prefix}-{stage.value}"
+        # SQS requires FIFO queue names to end in ".fifo"
+        return f"{self.prefix}-{stage.value}" + (".fifo" if STAGES[stage].fifo else "")
 
     def dlq(self, stage: Stage) -> str:
-        return f"{self.prefix}-{stage.value}-dlq"
+        return f"{self.prefix}-{stage.value}-dlq" + (".fifo" if STAGES[stage].fifo else "")
 
     def function(self, name: str) -> str:
         return f"{self.prefix}-{name}"

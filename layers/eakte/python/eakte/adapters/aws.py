@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError, ThrottledError, TransientError
-from eakte.logic.names import name_tokens, normalise_reference
+from eakte.logic.names import name_keys, name_tokens, normalise_reference
 from eakte.models.document import AuditEvent, Document, DocumentStatus, Dossier, Submission
 from eakte.ports import (
     AuditTrail,
@@ -174,7 +174,8 @@ class DynamoRecordStore(RecordStore):
     DOC#id / DOC      document;   gsi1 = SUB#submission / DOC#id, gsi2 = INBOX (sparse),
                                   gsi3 = DOS#dossier / receivedAt#id (sparse)
     DOS#id / DOS      dossier
-    LOOKUP#NAME#abc / token#dossier, LOOKUP#BIRTH#date / dossier, LOOKUP#REF#ref / dossier
+    LOOKUP#NAME#abc / token#dossier, LOOKUP#BIRTH#date / dossier, LOOKUP#REF#ref / dossier,
+    LOOKUP#PHON#key / dossier   (transliteration key of a name token, logic.names.name_keys)
     """
 
     def __init__(self, client: Any, table: str) -> None:
@@ -306,6 +307,7 @@ class DynamoRecordStore(RecordStore):
         if dossier.birth_date:
             keys.append((f"LOOKUP#BIRTH#{dossier.birth_date.isoformat()}", did))
         keys += [(f"LOOKUP#REF#{normalise_reference(ref)}", did) for ref in dossier.reference_numbers.values()]
+        keys += [(f"LOOKUP#PHON#{key}", did) for key in name_keys(dossier.surname, dossier.given_names)]
         for pk, sk in keys:
             self._put({"pk": {"S": pk}, "sk": {"S": sk}, "dossierId": {"S": did}})
 
@@ -329,6 +331,8 @@ class DynamoRecordStore(RecordStore):
             candidate_sets.append(self._ids(f"LOOKUP#BIRTH#{query.birth_date}"))
         if query.reference:
             candidate_sets.append(self._ids(f"LOOKUP#REF#{normalise_reference(query.reference)}"))
+        if query.name_keys:  # any of the keys: a union, then intersected with the other criteria
+            candidate_sets.append(set().union(*(self._ids(f"LOOKUP#PHON#{k}") for k in query.name_keys)))
         if not candidate_sets:
             return []
         ids = sorted(set.intersection(*candidate_sets))[: query.limit]

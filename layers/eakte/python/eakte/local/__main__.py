@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eakte.local.client import LocalClient
 from eakte.local.stack import LocalStack
-from eakte.models.document import FINAL_STATUSES, DocumentStatus, SubmissionKind
+from eakte.models.document import FINAL_STATUSES, SubmissionKind
 from eakte.settings import LOCAL_PORT
 
 SAMPLE_SENDER = {"subject": "gemeinde-demo-user", "groups": ["municipality"], "municipality": "bfs-230"}
@@ -40,10 +40,7 @@ def run_samples(stack: LocalStack, directory: Path, timeout_s: float) -> int:
         try:
             submission_id = client.upload(sender, path.name, path.read_bytes())
             is_message = path.suffix.lower() == ".xml"
-            # messages wait in the exchange queue for the federal exchange stage (not built yet)
-            settled = frozenset(s.value for s in FINAL_STATUSES) | (
-                {DocumentStatus.RECEIVED.value} if is_message else set())
-            view = client.wait(sender, submission_id, timeout_s, settled)
+            view = client.wait(sender, submission_id, timeout_s, frozenset(s.value for s in FINAL_STATUSES))
         except Exception as e:  # noqa: BLE001 - one sample's failure is printed, the others go on
             return f"{path.name:<40} → ERROR {e}"
         seconds = time.monotonic() - started
@@ -52,8 +49,10 @@ def run_samples(stack: LocalStack, directory: Path, timeout_s: float) -> int:
             return f"{path.name:<40} → REJECTED ({doc['reason']}: {doc['reasonDetail']}) {seconds:5.1f}s"
         detail = client.get(reader, f"/api/documents/{doc['documentId']}")
         if is_message:
-            return (f"{path.name:<40} → {detail['status']} (message, queued for federal exchange) "
-                    f"{SubmissionKind.MESSAGE.value} {seconds:5.1f}s")
+            forwarded = client.get(reader, "/api/messages", submissionId=submission_id)["items"]
+            federal = ", ".join(f"federal {m['status']}" for m in forwarded) or "not forwarded"
+            return (f"{path.name:<40} → {detail['status']:<12} {SubmissionKind.MESSAGE.value:<20} "
+                    f"dossier {detail['dossierId'] or '(inbox)':<16} {federal}  {seconds:5.1f}s")
         confidence = detail["confidence"] if detail["confidence"] is not None else 0.0
         return (f"{path.name:<40} → {detail['status']:<12} {detail['documentType'] or '-':<20} "
                 f"conf {confidence:4.2f}  dossier {detail['dossierId'] or '(inbox)':<16} "

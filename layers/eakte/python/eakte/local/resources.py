@@ -109,14 +109,17 @@ def _queues(aws: LocalAws) -> None:
     sqs = aws.client("sqs")
     for stage, settings in STAGES.items():
         retention = str(settings.retention_days * 86400)
+        # a FIFO queue needs a FIFO DLQ; deduplication ids are explicit (the message id)
+        fifo = {"FifoQueue": "true", "ContentBasedDeduplication": "false"} if settings.fifo else {}
         dlq_url = sqs.create_queue(QueueName=aws.names.dlq(stage),
-                                   Attributes={"MessageRetentionPeriod": str(14 * 86400)})["QueueUrl"]
+                                   Attributes={"MessageRetentionPeriod": str(14 * 86400), **fifo})["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         url = sqs.create_queue(QueueName=aws.names.queue(stage), Attributes={
             "VisibilityTimeout": str(settings.visibility_timeout_s),
             "MessageRetentionPeriod": retention,
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
                                          "maxReceiveCount": settings.max_receive_count}),
+            **fifo,
         })["QueueUrl"]
         aws.queue_urls[stage] = url
         aws.dlq_urls[stage] = dlq_url

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from eakte.local.federal import FederalStandIn, federal_route, start_federal_stand_in
 from eakte.local.issuer import DevIssuer
 from eakte.local.lambda_host import LambdaContext, StagePoller, load_handler
 from eakte.local.resources import LocalAws, apply_environment, create_resources, start_moto
@@ -48,6 +49,7 @@ class LocalStack:
     _httpd: ThreadingHTTPServer | None = None
     _moto: Any = None
     _api_pool: queue.Queue[ModuleType] = field(default_factory=queue.Queue)
+    federal: FederalStandIn | None = None
 
     @property
     def base_url(self) -> str:
@@ -60,6 +62,7 @@ class LocalStack:
         issuer_url = f"{self.base_url}/local"
         self.issuer = DevIssuer(issuer_url, LOCAL_AUDIENCE)
         apply_environment(self.aws.handler_environment(issuer_url, f"{issuer_url}/jwks.json", LOCAL_AUDIENCE))
+        self.federal = start_federal_stand_in(self.aws)  # the forward stage delivers here (loopback)
         for _ in range(API_CONTAINERS):
             self._api_pool.put(load_handler(self.root / "functions", API.function))
         for stage in CONSUMED_STAGES:
@@ -74,6 +77,8 @@ class LocalStack:
 
     def stop(self) -> None:
         self.stop_event.set()
+        if self.federal:
+            self.federal.stop()
         if self._httpd:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -185,6 +190,8 @@ def _make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                 self._send(200, json.dumps(stack.issuer.jwks()).encode())  # type: ignore[union-attr]
             elif path == "/local/stats":
                 self._send(200, json.dumps(stack.stats()).encode())
+            elif path.startswith("/local/federal/") and stack.federal is not None:
+                self._send(*federal_route(stack.federal, self.command, self.path, body))
             elif self.command == "GET":
                 self._static(path)
             else:

@@ -165,3 +165,14 @@ def nationality_code(value: str) -> str | None:
         if folded.startswith(stem):
             return code
     return None
+
+
+def alpha2_to_alpha3(code: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 (as eCH messages carry it) to the alpha-3 the dossiers use: 'SY' -> 'SYR'.
+    The iso3166 package (self-contained data) knows Kosovo's user-assigned XK/XKX as well."""
+    if not code:
+        return None
+    from iso3166 import countries_by_alpha2
+
+    country = countries_by_alpha2.get(code.strip().upper())
+    return country.alpha3 if country else None

@@ -1,0 +1,114 @@
+"""The exchange's records: a federal message with its status history, and why a message is refused."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from eakte.errors import EakteError
+from eakte.models.document import CamelModel
+
+
+class RejectionCode(StrEnum):
+    """Why an inbound message is refused; shown as the document's reason and in the receipt."""
+
+    TOO_LARGE = "too_large"
+    TOO_DEEP = "too_deep"
+    MALFORMED_XML = "malformed_xml"
+    DTD_FORBIDDEN = "dtd_forbidden"
+    UNSUPPORTED_MESSAGE = "unsupported_message"
+    SCHEMA_INVALID = "schema_invalid"
+    BUSINESS_RULE = "business_rule_violated"
+
+
+class MessageRejection(EakteError):
+    """The message is invalid; `path` says where (XPath), `rule` which business rule, if any."""
+
+    def __init__(self, code: RejectionCode, path: str, detail: str, rule: str | None = None) -> None:
+        super().__init__(f"{code.value} at {path}: {detail}")
+        self.code = code
+        self.path = path
+        self.detail = detail
+        self.rule = rule
+
+    def describe(self) -> str:
+        rule = f"[{self.rule}] " if self.rule else ""
+        return f"{rule}{self.path}: {self.detail}"
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "QUEUED"  # in the FIFO queue for the federal endpoint
+    SENT = "SENT"  # the endpoint accepted it; its receipt is outstanding
+    ACKNOWLEDGED = "ACKNOWLEDGED"  # positive receipt
+    NACKED = "NACKED"  # negative receipt (from the endpoint, or ours to a sender)
+    DEAD = "DEAD"  # delivery failed on every attempt; in the DLQ, waiting for a redrive
+
+    @property
+    def is_final(self) -> bool:
+        return self in {MessageStatus.ACKNOWLEDGED, MessageStatus.NACKED}
+
+
+class MessageKind(StrEnum):
+    FORWARD = "forward"  # to the federal authority
+    RECEIPT = "receipt"  # a negative receipt to the sender of an invalid inbound message
+
+
+class HistoryEntry(CamelModel):
+    status: MessageStatus
+    at: datetime
+    detail: str | None = None
+
+
+class Receipt(CamelModel):
+    status_code: int
+    status_info: str
+    received_at: datetime
+
+
+class FederalMessage(CamelModel):
+    message_id: str  # eCH-0058 / eCH-0090 messageId of this message
+    kind: MessageKind
+    reference_message_id: str | None = None  # the inbound message it forwards or answers
+    submission_id: str
+    document_id: str
+    tenant: str  # of the inbound submission (who may read this record)
+    dossier_id: str | None = None
+    message_type: str  # eCH messageType ("2020") or "receipt"
+    event: str | None = None  # moveIn, moveOut, changeResidencePermit ...
+    group_id: str | None = None  # FIFO message group: the person
+    group_sequence: int | None = None  # 1, 2, 3 ... per person: the order the endpoint must see
+    status: MessageStatus
+    history: list[HistoryEntry] = Field(default_factory=list)
+    receipt: Receipt | None = None
+    payload_key: str | None = None  # eCH-0020 delivery in the archive bucket
+    envelope_key: str | None = None  # eCH-0090 envelope in the archive bucket
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0  # optimistic locking of status changes
+
+
+class PersonData(CamelModel):
+    """The person an eCH-0020 event is about (eCH-0044 identification); authoritative for filing."""
+
+    vn: str | None = None  # AHVN13
+    official_name: str
+    first_name: str = ""
+    sex: str | None = None  # eCH-0044: 1 male, 2 female, 3 unknown
+    birth_date: date | None = None
+    nationality_iso2: str | None = None
+    local_person_id: str | None = None
+
+
+class InboundEvent(CamelModel):
+    """What the exchange needs of a valid eCH-0020 delivery."""
+
+    message_id: str
+    sender_id: str
+    message_type: str
+    event: str
+    message_date: datetime
+    person: PersonData
+    foreign_national: bool = True
+    police_report: bool = False  # filed with its attachments, not forwarded to the federal register

@@ -1,0 +1,44 @@
+"""End-to-end on the local stack: an eCH-0020 event uploaded by a municipality is validated, filed,
+forwarded to the federal stand-in and acknowledged, visible in /api/messages."""
+
+from __future__ import annotations
+
+import time
+
+import requests
+
+from eakte.local.client import LocalClient
+from samples.events import event_message_id, event_person, person_event
+
+
+def wait_for(client: LocalClient, token: str, submission_id: str, status: str, timeout_s: float = 60) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        items = client.get(token, "/api/messages", submissionId=submission_id)["items"]
+        if items and items[0]["status"] == status:
+            return items[0]
+        assert time.monotonic() < deadline, f"message of {submission_id} still {items}"
+        time.sleep(0.3)
+
+
+def test_uploaded_event_is_acknowledged_by_the_federal_stand_in(stack: LocalClient) -> None:
+    sender = stack.token("gemeinde-e2e", ["municipality"], municipality="bfs-230")
+    reader = stack.token("caseworker-e2e", ["caseworker"])
+    person = event_person(777)
+    requests.post(f"{stack.base_url}/local/federal/control", json={"failureRate": 0.5}, timeout=5)
+    try:
+        first = stack.upload(sender, "zuzug.xml", person_event(person, 0, run="e2e"))
+        message = wait_for(stack, sender, first, "ACKNOWLEDGED")
+    finally:
+        requests.post(f"{stack.base_url}/local/federal/control", json={"failureRate": 0}, timeout=5)
+    assert message["referenceMessageId"] == event_message_id(person, 0, "e2e")
+    assert [e["status"] for e in message["history"]][-2:] == ["SENT", "ACKNOWLEDGED"]
+    detail = stack.get(reader, f"/api/messages/{message['messageId']}")
+    assert detail["receipt"]["statusCode"] == 100 and detail["dossierId"]
+
+    broken = person_event(person, 1, run="e2e").replace(person.ahv.encode(), b"7560000000001")
+    rejected = stack.upload(sender, "kaputt.xml", broken)
+    receipt = wait_for(stack, sender, rejected, "NACKED")
+    assert receipt["kind"] == "receipt" and "ahv_check_digit" in receipt["receipt"]["statusInfo"]
+    stats = requests.get(f"{stack.base_url}/local/federal/stats", timeout=5).json()
+    assert stats["accepted"] >= 1 and stats["duplicates"] == 0
