@@ -8,7 +8,7 @@ from aws_cdk import Stack, Tags
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from eakte.settings import APP, EnvVar, Names, Stage
+from eakte.settings import API, APP, STAGES, EnvVar, Names, Stage
 from infra import nag
 from infra.bundling import ARCHITECTURE, RUNTIME, layer_code
 from infra.config import Deployment
@@ -17,6 +17,7 @@ from infra.constructs.exchange import Exchange
 from infra.constructs.observability import Observability
 from infra.constructs.pipeline import Pipeline
 from infra.constructs.storage import Storage
+from infra.constructs.web import Web
 
 
 class EakteStack(Stack):
@@ -48,11 +49,17 @@ class EakteStack(Stack):
         }
         self.pipeline = Pipeline(self, "Pipeline", names=names, storage=self.storage, layer=self.layer,
                                  ocr_engine=deployment.ocr_engine, environment=environment)
-        self.exchange = Exchange(self, "Exchange", queue=self.pipeline.queues[Stage.EXCHANGE],
-                                 senders=[self.pipeline.functions[Stage.INTAKE]])
+        self.exchange = Exchange(self, "Exchange", pipeline=self.pipeline, storage=self.storage,
+                                 senders=[self.pipeline.functions[Stage.INTAKE]],
+                                 federal_endpoint_url=deployment.federal_endpoint_url)
         self.api = Api(self, "Api", names=names, storage=self.storage, layer=self.layer,
                        environment=environment, web_origins=deployment.web_origins)
-        self.observability = Observability(self, "Observability", names=names, key=self.storage.key,
-                                           queues=self.pipeline.queues)
+        self.web = Web(self, "Web", names=names, storage=self.storage, api=self.api)
+        self.observability = Observability(
+            self, "Observability", names=names, key=self.storage.key, queues=self.pipeline.queues,
+            functions={**{STAGES[s].function: f.function for s, f in self.pipeline.functions.items()},
+                       API.function: self.api.handler.function},
+            api=self.api.rest)
+        self.observability.grant_ops_overview(self.api.handler.role, self.pipeline.queues, self.pipeline.key)
         nag.suppress_cdk_internals(self, self.api.rest)
         nag.suppress_nist(self)

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.infrastructure
 
 
 def layer_dir(synth):
-    (layer,) = synth.of_type("AWS::Lambda::LayerVersion").values()
+    # the shared layer (the web app's BucketDeployment brings CDK's AWS CLI layer as well)
+    (layer,) = [r for r in synth.of_type("AWS::Lambda::LayerVersion").values()
+                if str(r["Properties"].get("LayerName", "")).endswith("-shared")]
     return synth.asset_dir(layer["Properties"]["Content"]["S3Key"])
 
 

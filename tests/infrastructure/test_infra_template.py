@@ -162,7 +162,8 @@ def _function(synth, folder: str) -> tuple[str, dict[str, Any]]:
 
 @pytest.mark.parametrize("folder", [STAGES[s].function for s in CONSUMED_STAGES] + [API.function])
 def test_functions_are_arm64_python312_with_the_shared_layer(textract, folder):
-    ((layer_id, layer),) = textract.of_type("AWS::Lambda::LayerVersion").items()
+    ((layer_id, layer),) = [(lid, r) for lid, r in textract.of_type("AWS::Lambda::LayerVersion").items()
+                            if str(r["Properties"].get("LayerName", "")).endswith("-shared")]
     _, fn = _function(textract, folder)
     p = fn["Properties"]
     assert p["Runtime"] == "python3.12"

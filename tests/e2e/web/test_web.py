@@ -1,0 +1,236 @@
+"""The web app in a real browser against the running local stack (see conftest.py)."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from eakte.local.client import ApiError, LocalClient
+from eakte.local.stack import repo_root
+from tests.e2e.web.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+SCANS = repo_root() / "samples" / "scans"
+# the passport opens Rami AL HASSAN's dossier; the employment contract and the police report
+# carry no unique reference and so wait in the caseworker's inbox
+THREE_FILES = ["passport_data_page.jpg", "employment_contract_de.png", "police_report_de.tiff"]
+TENANT = "bfs-230"
+FINAL = {"INDEXED", "NEEDS_REVIEW", "REJECTED", "FAILED"}
+PIPELINE_TIMEOUT_MS = 150_000
+
+
+@pytest.fixture(scope="module")
+def uploaded(browser: Any, stack: LocalClient, axe_report: dict[str, Any]) -> dict[str, Any]:
+    """A municipality drops three scans on the upload screen and watches them through the pipeline."""
+    from tests.e2e.web.conftest import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT, base_url=stack.base_url, locale="de-CH")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    sign_in(page, "municipality", subject="gemeinde-winterthur", tenant=TENANT)
+    page.get_by_role("heading", name="Dokumente und Meldungen einreichen").wait_for()
+    page.locator("input[type=file]").set_input_files([str(SCANS / name) for name in THREE_FILES])
+    items = page.get_by_test_id("upload-item")
+    items.nth(len(THREE_FILES) - 1).wait_for()
+    statuses: dict[str, str] = {}
+    for name in THREE_FILES:
+        item = page.locator(f"[data-testid=upload-item][data-file='{name}']")
+        page.wait_for_function(
+            "([el, final]) => final.includes(el.dataset.status)",
+            arg=[item.element_handle(), sorted(FINAL)], timeout=PIPELINE_TIMEOUT_MS)
+        statuses[name] = item.get_attribute("data-status")
+        assert item.locator("progress").evaluate("p => p.value") == 1
+    history = page.get_by_test_id("submissions").inner_text()
+    submission_ids = page.evaluate(
+        "async () => { const s = JSON.parse(sessionStorage.getItem('eakte.session'));"
+        " const r = await fetch('/api/submissions', {headers: {Authorization: 'Bearer ' + s.token}});"
+        " return (await r.json()).items.map(i => i.submissionId); }")
+    result = {"statuses": statuses, "history": history, "submission_ids": submission_ids,
+              "steps": {name: page.locator(f"[data-testid=upload-item][data-file='{name}'] .steps").inner_text()
+                        for name in THREE_FILES}}
+    result["page"] = page
+    yield result
+    context.close()
+
+
+def test_municipality_uploads_three_files_and_sees_them_through(uploaded: dict[str, Any], screen: Any) -> None:
+    statuses = uploaded["statuses"]
+    assert statuses["passport_data_page.jpg"] == "INDEXED"
+    assert statuses["employment_contract_de.png"] in {"NEEDS_REVIEW", "INDEXED"}
+    assert statuses["police_report_de.tiff"] == "NEEDS_REVIEW"
+    # the live steps end at the document's final status
+    assert "Abgelegt" in uploaded["steps"]["passport_data_page.jpg"]
+    assert "Zur Prüfung" in uploaded["steps"]["police_report_de.tiff"]
+    for name in THREE_FILES:
+        assert name in uploaded["history"]
+    assert len(uploaded["submission_ids"]) == 3
+    screen(uploaded["page"], "upload")
+
+
+def test_municipality_cannot_see_another_municipalitys_submissions(
+        uploaded: dict[str, Any], page: Any, stack: LocalClient, screen: Any) -> None:
+    sign_in(page, "municipality", subject="gemeinde-uster", tenant="bfs-198")
+    page.get_by_text("Noch keine Einreichungen.").wait_for()
+    body = page.locator("main").inner_text()
+    for name in THREE_FILES:
+        assert name not in body
+    # nor by asking the API directly from the page with its own token
+    status = page.evaluate(
+        "async (id) => { const s = JSON.parse(sessionStorage.getItem('eakte.session'));"
+        " const r = await fetch('/api/submissions/' + id, {headers: {Authorization: 'Bearer ' + s.token}});"
+        " return r.status; }", uploaded["submission_ids"][0])
+    assert status == 404
+    screen(page, "upload-other-municipality")
+    # and a municipality may not open the caseworker's screens
+    page.goto("/#/inbox")
+    page.get_by_text("Diese Ansicht ist für Ihre Rolle nicht verfügbar.").wait_for()
+    other = stack.token("gemeinde-uster", ["municipality"], municipality="bfs-198")
+    with pytest.raises(ApiError) as e:
+        stack.get(other, "/api/inbox")
+    assert e.value.status == 403
+
+
+def test_caseworker_finds_person_opens_document_and_corrects_from_inbox(
+        uploaded: dict[str, Any], page: Any, screen: Any) -> None:
+    sign_in(page, "caseworker")
+    page.get_by_role("heading", name="Personensuche").wait_for()
+    screen(page, "search-empty")
+    # results as you type: no button
+    page.get_by_label("Name", exact=True).press_sequentially("hassan", delay=40)
+    results = page.get_by_test_id("search-results")
+    results.wait_for()
+    assert "AL HASSAN" in results.inner_text()
+    screen(page, "search")
+
+    results.get_by_role("link", name=re.compile("AL HASSAN")).first.click()
+    page.get_by_role("heading", name=re.compile(r"^Akte AL HASSAN")).wait_for()
+    dossier_url = page.url
+    timeline = page.get_by_test_id("timeline")
+    assert "passport_data_page.jpg" in timeline.inner_text()
+    assert "Reisepass" in timeline.inner_text()
+    screen(page, "dossier")
+
+    timeline.get_by_role("link", name="passport_data_page.jpg").click()
+    page.get_by_role("heading", name="Dokument passport_data_page.jpg").wait_for()
+    ocr = page.get_by_test_id("ocr-text")
+    assert "P<SYR" in ocr.inner_text().replace(" ", "")
+    assert ocr.locator("mark").count() >= 1  # extracted fields highlighted in the text
+    page.locator("img.page").wait_for()
+    assert page.locator("img.page").evaluate("img => img.complete && img.naturalWidth > 0")
+    download = page.get_by_test_id("download")
+    href = download.get_attribute("href")
+    assert href and href.startswith("http://127.0.0.1:")
+    screen(page, "document")
+
+    # the inbox: set the type and assign the dossier
+    page.get_by_role("link", name="Eingang").click()
+    page.get_by_role("heading", name="Eingang: Dokumente zur Prüfung").wait_for()
+    item = page.locator("[data-testid=inbox-item][data-file='employment_contract_de.png']")
+    if uploaded["statuses"]["employment_contract_de.png"] == "INDEXED":
+        pytest.fail("the employment contract was filed without review; the inbox flow needs it in the inbox")
+    item.wait_for()
+    screen(page, "inbox")
+    item.get_by_test_id("type-select").select_option("correspondence")  # click 1
+    candidates = item.locator("button[data-dossier]")
+    if candidates.count() == 0:  # no ranked candidates: find the dossier by name
+        item.get_by_role("searchbox").fill("Hassan")
+        candidates.first.wait_for()
+    candidates.first.click()  # click 2
+    page.get_by_text("employment_contract_de.png: gespeichert.").wait_for()
+    expect(page.locator("[data-testid=inbox-item][data-file='employment_contract_de.png']")).to_have_count(0)
+    screen(page, "inbox-after-correction")
+
+    # a TIFF original: no page view in the browser, the OCR text and the download instead
+    page.get_by_role("link", name="police_report_de.tiff").click()
+    page.get_by_role("heading", name="Dokument police_report_de.tiff").wait_for()
+    page.get_by_text("Für TIFF-Dokumente gibt es noch keine Seitenansicht.", exact=False).wait_for()
+    assert "Polizei" in page.get_by_test_id("ocr-text").inner_text()
+    assert page.get_by_test_id("download").get_attribute("href")
+    screen(page, "document-tiff")
+
+    # the correction shows in the dossier, and the type filter finds it
+    page.goto(dossier_url)
+    page.get_by_role("heading", name=re.compile(r"^Akte AL HASSAN")).wait_for()
+    entry = page.locator("[data-testid=timeline] li", has_text="employment_contract_de.png")
+    entry.wait_for()
+    assert entry.get_attribute("data-type") == "correspondence"
+    assert "Korrespondenz" in entry.inner_text()
+    page.get_by_label("Dokumenttyp").select_option("correspondence")
+    assert page.locator("[data-testid=timeline] li").count() == 1
+    screen(page, "dossier-filtered")
+
+
+def test_auditor_sees_who_searched_and_filters(page: Any, stack: LocalClient, screen: Any) -> None:
+    reader = stack.token("sachbearbeiter-audit", ["caseworker"])
+    stack.get(reader, "/api/dossiers", q="Kovalenko")
+    sign_in(page, "auditor")
+    page.get_by_role("heading", name=re.compile("^Protokoll")).wait_for()
+    table = page.get_by_test_id("audit-table")
+    table.wait_for()
+    assert "sachbearbeiter-audit" in table.inner_text()
+    page.get_by_label("Person").fill("sachbearbeiter-audit")
+    page.get_by_label("Tätigkeit").select_option("search_dossiers")
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 1
+    assert all("Personen gesucht" in rows.nth(i).inner_text() for i in range(rows.count()))
+    assert "Kovalenko" in table.inner_text()
+    screen(page, "audit")
+    # the auditor sees no upload or caseworker screens
+    assert page.get_by_role("link", name="Eingang").count() == 0
+
+
+def test_messages_screen_and_french(page: Any, stack: LocalClient, screen: Any) -> None:
+    sender = stack.token("gemeinde-winterthur", ["municipality"], municipality=TENANT)
+    message = repo_root() / "samples" / "messages" / "ech0020_move_in.xml"
+    stack.upload(sender, message.name, message.read_bytes())
+    reader = stack.token("sachbearbeiterin", ["caseworker"])
+    deadline = time.monotonic() + 90
+    while not stack.get(reader, "/api/messages")["items"]:
+        assert time.monotonic() < deadline, "the message never reached the federal exchange"
+        time.sleep(0.5)
+
+    sign_in(page, "caseworker")
+    page.get_by_role("link", name="Meldungen").click()
+    page.get_by_role("heading", name="Meldungen an das SEM (ZEMIS)").wait_for()
+    table = page.get_by_test_id("messages-table")
+    table.wait_for()
+    row = table.locator("tbody tr").first
+    text, status = row.inner_text(), row.get_attribute("data-status")
+    assert "2020" in text, text  # the sedex message type of an eCH-0020 delivery
+    assert "An den Bund" in text, text
+    assert status in {"QUEUED", "SENT", "ACKNOWLEDGED"}, (status, text)
+    screen(page, "messages")
+    page.get_by_label("Sprache").select_option("fr-CH")
+    page.get_by_role("heading", name=re.compile("^Annonces au SEM")).wait_for()
+    assert page.evaluate("document.documentElement.lang") == "fr-CH"
+    page.get_by_role("link", name="Recherche de personnes").click()
+    page.get_by_role("heading", name="Recherche de personnes").wait_for()
+    screen(page, "search-fr")
+
+
+def test_sign_in_with_the_keyboard_alone(page: Any, screen: Any) -> None:
+    page.goto("/")
+    page.get_by_role("heading", name="Anmelden").wait_for()
+    screen(page, "signin")
+    assert "Entwicklungs-Anmeldung" in page.get_by_role("note").inner_text()
+    # the screen's heading takes the focus; from there Tab to the role group, arrow to
+    # "Revision" (auditor), Enter
+    page.wait_for_function("document.activeElement.tagName === 'H1'")
+    for _ in range(10):
+        if page.evaluate("document.activeElement.name") == "role":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "caseworker"
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")  # caseworker → teamlead → municipality → police → scanner
+    page.keyboard.press("ArrowDown")  # → auditor
+    assert page.evaluate("document.activeElement.value") == "auditor"
+    page.keyboard.press("Enter")  # submits the form
+    page.get_by_role("heading", name=re.compile("^Protokoll")).wait_for()
+    # the screen's heading has the focus, so a screen reader announces the new screen
+    assert page.evaluate("document.activeElement.tagName") == "H1"

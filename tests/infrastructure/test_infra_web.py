@@ -1,0 +1,109 @@
+"""The web app's hosting: private bucket behind CloudFront (OAC), security headers, /api/* to the
+API, access logs, Cognito hosted UI (code flow) and the deployed sign-in configuration."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra.constructs import web
+
+pytestmark = pytest.mark.infrastructure
+
+
+def _distribution(synth) -> dict[str, Any]:
+    (dist,) = synth.of_type("AWS::CloudFront::Distribution").values()
+    return dist["Properties"]["DistributionConfig"]
+
+
+def test_site_bucket_is_private_and_read_through_origin_access_control(textract):
+    config = _distribution(textract)
+    (oac,) = textract.of_type("AWS::CloudFront::OriginAccessControl").values()
+    assert oac["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    s3_origin = next(o for o in config["Origins"] if "S3OriginConfig" in o)
+    assert "OriginAccessControlId" in s3_origin
+    site_id = next(lid for lid, r in textract.of_type("AWS::S3::Bucket").items()
+                   if "-web-" in json.dumps(r["Properties"].get("BucketName")))
+    site = textract.resources[site_id]["Properties"]
+    assert site["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert site["LoggingConfiguration"]["DestinationBucketName"]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert config["DefaultRootObject"] == "index.html"
+    assert config["Logging"]["Bucket"]
+
+
+def test_api_is_the_only_back_end_and_never_cached(textract):
+    config = _distribution(textract)
+    (api,) = config["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*"
+    assert api["ViewerProtocolPolicy"] == "https-only"
+    assert "PATCH" in api["AllowedMethods"]
+    assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # managed CachingDisabled
+    origin = next(o for o in config["Origins"] if o["Id"] == api["TargetOriginId"])
+    assert "execute-api" in json.dumps(origin["DomainName"])
+    assert origin["OriginPath"] == "/dev"
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert len(config["Origins"]) == 2
+
+
+def test_every_response_carries_the_security_headers(textract):
+    (policy,) = textract.of_type("AWS::CloudFront::ResponseHeadersPolicy").values()
+    security = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = json.dumps(security["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    for directive in ("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'self'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+    assert security["ContentTypeOptions"]["Override"] is True
+    config = _distribution(textract)
+    ids = {config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"]["Ref"],
+           config["CacheBehaviors"][0]["ResponseHeadersPolicyId"]["Ref"]}
+    assert len(ids) == 1
+
+
+def test_sign_in_is_the_hosted_ui_with_the_code_flow(textract):
+    (client,) = textract.of_type("AWS::Cognito::UserPoolClient").values()
+    p = client["Properties"]
+    assert p["AllowedOAuthFlows"] == ["code"]  # no implicit flow: code + PKCE
+    assert p["AllowedOAuthFlowsUserPoolClient"] is True
+    assert "openid" in p["AllowedOAuthScopes"]
+    assert "GenerateSecret" not in p or p["GenerateSecret"] is False
+    callback = json.dumps(p["CallbackURLs"])
+    assert "WebCdn" in callback and "DomainName" in callback
+    assert textract.of_type("AWS::Cognito::UserPoolDomain")
+
+
+def test_the_app_and_its_sign_in_configuration_are_deployed(textract):
+    (deployment,) = textract.of_type("Custom::CDKBucketDeployment").values()
+    p = deployment["Properties"]
+    assert p["Prune"] is True
+    assert len(p["SourceObjectKeys"]) == 2  # the build (or placeholder) and config.json
+    markers = json.dumps(p.get("SourceMarkers", []))
+    assert "userPoolClient" in markers.lower() or "Ref" in markers  # client id filled in at deploy time
+
+
+def test_synth_without_a_build_deploys_a_placeholder(monkeypatch, tmp_path):
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_lambda as lambda_
+
+    from eakte.settings import Names
+    from infra.app import project_context
+    from infra.constructs.api import Api
+    from infra.constructs.storage import Storage
+
+    monkeypatch.setattr(web, "WEB_DIST", tmp_path / "missing")
+    (tmp_path / "layer").mkdir()
+    app = App(context=project_context(), outdir=str(tmp_path / "out"))  # cdk.json's feature flags
+    stack = Stack(app, "t", env={"account": "123456789012", "region": "eu-central-1"})
+    names = Names("t")
+    storage = Storage(stack, "Storage", names=names, web_origins=("*",))
+    layer = lambda_.LayerVersion(stack, "Layer", code=lambda_.Code.from_asset(str(tmp_path / "layer")))
+    api = Api(stack, "Api", names=names, storage=storage, layer=layer, environment={}, web_origins=("*",))
+    web.Web(stack, "Web", names=names, storage=storage, api=api)
+    app.synth()
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("asset.*/index.html")]
+    assert pages and all("make web" in page for page in pages)
