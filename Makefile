@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEBS := tesseract-ocr tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-ita tesseract-ocr-eng \
-        poppler-utils fonts-dejavu-core
+        poppler-utils fonts-dejavu-core chromium
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system-deps run test test-unit lint synth bench samples clean
+.PHONY: install system-deps run test test-unit test-web lint synth bench samples clean web redrive ops train
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-# Debian packages for local OCR (Tesseract deu/fra/ita/eng) and PDF rasterising (poppler).
+# Debian packages for local OCR (Tesseract deu/fra/ita/eng), PDF rasterising (poppler) and the
+# headless browser of the web tests (chromium).
 system-deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -28,8 +29,23 @@ system-deps:
 
 install: $(STAMP) system-deps
 
+# The web app (web/): npm ci when the lockfile changed, vite build -> web/dist when a source changed.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npx vite build --logLevel warn
+
+web: web/dist/index.html
+
+# Front-end unit and component tests (vitest, happy-dom).
+test-web: web/node_modules/.package-lock.json
+	cd web && npx vitest run
+
 # Start the local stack on 127.0.0.1:$${EAKTE_PORT:-8080}, push the samples through it, serve until Ctrl-C.
-run: install
+run: install web
 	$(PY) -m eakte.local --samples samples
 
 lint: install
@@ -39,9 +55,10 @@ test-unit: install
 	$(PY) -m pytest tests/unit -q
 
 # The whole suite: lint, fast unit tests first, then moto integration, CDK, end-to-end.
-test: install
+test: install web
 	$(PY) -m ruff check .
 	$(PY) -m pytest tests/unit -q
+	cd web && npx vitest run
 	$(PY) -m pytest tests/integration tests/infrastructure tests/e2e -q
 
 synth: install
@@ -49,9 +66,27 @@ synth: install
 
 bench: install
 	$(PY) bench/pipeline.py
+	$(PY) bench/exchange.py
+	nice -n 10 $(PY) bench/recognition.py
+
+# Retrain the document-type model (layers/eakte/python/eakte/recognition/model.json.gz) on the
+# generated corpus (OCR cached in .cache/ocr/), plus exported corrections: make train CORRECTIONS=c.jsonl
+train: install
+	nice -n 10 $(PY) -m samples.train_classifier $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
+
+# Move dead-lettered messages back to their stage queues once the cause is fixed (e.g. the federal
+# endpoint is back): `make redrive STAGE=forward ENDPOINT=<AWS emulation URL that make run prints>`;
+# without ENDPOINT it talks to AWS with the credentials of the environment.
+redrive: install
+	$(PY) -m eakte.local.redrive $(if $(ENDPOINT),--endpoint $(ENDPOINT)) $(if $(STAGE),--stage $(STAGE))
+
+# The ops overview of the running local stack (`make run`): queues, DLQs, documents per status,
+# recent failures with correlation ids. `make ops WATCH=5` refreshes every five seconds.
+ops: install
+	$(PY) -m eakte.local.ops $(if $(WATCH),--watch $(WATCH))
 
 samples: install
 	$(PY) samples/generate.py --out samples
 
 clean:
-	rm -rf cdk.out .build .pytest_cache
+	rm -rf cdk.out .build .pytest_cache web/dist test-artifacts

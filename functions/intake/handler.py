@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from eakte import wiring
+from eakte import telemetry, wiring
 from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
 from eakte.logic.intake import ArrivedObject, IntakeService
 from eakte.settings import Stage
@@ -41,12 +41,18 @@ def arrived_objects(body: dict[str, Any]) -> list[ArrivedObject]:
 def record_handler(record: SQSRecord) -> None:
     for arrived in arrived_objects(record.json_body):
         doc = service().receive(arrived, correlation_id=record.message_id)
+        logger.set_correlation_id(doc.correlation_id)
         logger.info("intake", document_id=doc.document_id, status=doc.status.value, reason=doc.reason)
-        metrics.add_metric(name=f"Documents{doc.status.value.title()}", unit="Count", value=1)
+        telemetry.count_document(metrics, doc)
+
+
+def on_last_failure(record: SQSRecord, error: BaseException) -> None:
+    for arrived in arrived_objects(record.json_body):
+        service().fail(arrived, repr(error))
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return run_batch(Stage.INTAKE, event, context, processor, record_handler)
+    return run_batch(Stage.INTAKE, event, context, processor, record_handler, on_last_failure)

@@ -212,3 +212,20 @@ def test_redelivery_of_a_document_past_intake_does_not_hand_on(world: World,
     world.records.save_document(doc.model_copy(update={"status": DocumentStatus.OCR_DONE}), None)
     world.intake.receive(arrived)
     assert world.queue.sent == []
+
+
+def test_last_failed_attempt_registers_a_failed_document_that_a_redrive_takes_up(
+        world: World, make_file: Callable[..., bytes]) -> None:
+    arrived = world.submit(make_file("png"), "a.png", "image/png")
+    failed = world.intake.fail(arrived, "ThrottledError('dynamodb')")
+    assert (failed.status, failed.reason) == (DocumentStatus.FAILED, "intake_failed")
+    assert world.records.get_document(failed.document_id).status is DocumentStatus.FAILED
+    assert world.queue.sent == []
+    # the redriven event: the same object is checked again and proceeds
+    doc = world.intake.receive(arrived)
+    assert doc.document_id == failed.document_id
+    assert doc.status is DocumentStatus.RECEIVED
+    assert world.records.get_document(doc.document_id).status is DocumentStatus.RECEIVED
+    assert [m["documentId"] for m in world.queue.take(Stage.OCR)] == [doc.document_id]
+    # and a late duplicate of the failure does not undo the progress
+    assert world.intake.fail(arrived, "late").status is DocumentStatus.RECEIVED

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
+from eakte.errors import ConflictError
 from eakte.logic.inspection import Inspection, Rejection, inspect, media_type_of_declared
 from eakte.models.document import (
     MESSAGE_MEDIA_TYPES,
@@ -33,6 +34,7 @@ from eakte.settings import (
     Stage,
 )
 
+INTAKE_FAILED = "intake_failed"
 _DOCUMENT_NS = uuid.UUID("6f0c3a52-7f0e-4a55-9a43-3f4f2a3c9e10")
 
 
@@ -80,6 +82,10 @@ class UploadKey:
         return cls(*parts)
 
 
+def _failed_at_intake(doc: Document) -> bool:
+    return doc.status is DocumentStatus.FAILED and doc.reason == INTAKE_FAILED
+
+
 def max_bytes(kind: SubmissionKind) -> int:
     return MAX_SCAN_BYTES if kind is SubmissionKind.SCAN else MAX_MESSAGE_BYTES
 
@@ -103,16 +109,48 @@ class IntakeService:
 
     def receive(self, arrived: ArrivedObject, correlation_id: str | None = None) -> Document:
         existing = self._records.get_document(arrived.document_id)
-        if existing is not None:
+        if existing is not None and not _failed_at_intake(existing):
             # Re-delivery. If we crashed between registering and handing on, hand on now.
             if existing.status is DocumentStatus.RECEIVED:
                 self._hand_on(existing)
             return existing
-
         upload = UploadKey.parse(arrived.key)
         submission = self._records.get_submission(upload.submission_id) if upload else None
+        doc = self._new_document(arrived, upload, submission, correlation_id)
+        try:
+            inspection, data = self._check(arrived, upload, submission)
+        except Rejection as rejection:
+            return self._reject(doc, rejection, existing)
+        doc = doc.model_copy(update={"media_type": inspection.media_type, "pages": inspection.pages,
+                                     "sha256": hashlib.sha256(data).hexdigest()})
+        suffix = PurePosixPath(doc.filename).suffix.lower()
+        archive_key = f"documents/{doc.document_id}/original{suffix}"
+        # written from the bytes we checked (not copied): what is archived is what was inspected
+        self._objects.put(ObjectRef(self._buckets.archive, archive_key), data, inspection.media_type.value,
+                          metadata=self._provenance(doc))
+        doc = doc.model_copy(update={"original_key": archive_key})
+        if self._register(doc, existing):
+            self._hand_on(doc)
+            return doc
+        return self._records.get_document(doc.document_id) or doc
+
+    def fail(self, arrived: ArrivedObject, detail: str) -> Document:
+        """The last attempt at this object failed (its event goes to the DLQ): register the
+        document as FAILED, so the sender sees it and a redrive takes it up again."""
+        existing = self._records.get_document(arrived.document_id)
+        if existing is not None:
+            return existing
+        upload = UploadKey.parse(arrived.key)
+        submission = self._records.get_submission(upload.submission_id) if upload else None
+        failed = self._new_document(arrived, upload, submission, None).model_copy(update={
+            "status": DocumentStatus.FAILED, "reason": INTAKE_FAILED, "reason_detail": detail[:500]})
+        self._register(failed, None)
+        return failed
+
+    def _new_document(self, arrived: ArrivedObject, upload: UploadKey | None, submission: Submission | None,
+                      correlation_id: str | None) -> Document:
         now = self._clock()
-        doc = Document(
+        return Document(
             document_id=arrived.document_id,
             submission_id=upload.submission_id if upload else "unknown",
             tenant=upload.tenant if upload else "unknown",
@@ -123,26 +161,21 @@ class IntakeService:
             source_bucket=arrived.bucket,
             source_key=arrived.key,
             source_version=arrived.version_id,
-            correlation_id=correlation_id,
+            # the submission id ties the upload request (API) to every stage's log lines
+            correlation_id=upload.submission_id if upload else correlation_id,
             received_at=now,
             updated_at=now,
         )
+
+    def _register(self, doc: Document, existing: Document | None) -> bool:
+        """Insert the document, or replace the FAILED one a redriven event finds; False if lost a race."""
+        if existing is None:
+            return self._records.create_document(doc)
         try:
-            inspection, data = self._check(arrived, upload, submission)
-        except Rejection as rejection:
-            return self._reject(doc, rejection)
-        doc = doc.model_copy(update={"media_type": inspection.media_type, "pages": inspection.pages,
-                                     "sha256": hashlib.sha256(data).hexdigest()})
-        suffix = PurePosixPath(doc.filename).suffix.lower()
-        archive_key = f"documents/{doc.document_id}/original{suffix}"
-        # written from the bytes we checked (not copied): what is archived is what was inspected
-        self._objects.put(ObjectRef(self._buckets.archive, archive_key), data, inspection.media_type.value,
-                          metadata=self._provenance(doc))
-        doc = doc.model_copy(update={"original_key": archive_key})
-        if self._records.create_document(doc):
-            self._hand_on(doc)
-            return doc
-        return self._records.get_document(doc.document_id) or doc
+            self._records.save_document(doc, expected_status=DocumentStatus.FAILED)
+        except ConflictError:
+            return False
+        return True
 
     # --- steps
     def _check(self, arrived: ArrivedObject, upload: UploadKey | None,
@@ -170,7 +203,7 @@ class IntakeService:
             raise Rejection(RejectReason.TOO_LARGE, f"{len(data)} bytes")
         return inspect(data, declared, upload.filename, allowed_media_types(submission.kind)), data
 
-    def _reject(self, doc: Document, rejection: Rejection) -> Document:
+    def _reject(self, doc: Document, rejection: Rejection, existing: Document | None = None) -> Document:
         # Never delete what was sent: the original goes to quarantine for the record.
         quarantine_key = (f"{QUARANTINE_PREFIX}{doc.tenant}/{doc.submission_id}/"
                           f"{doc.document_id}/{doc.filename}")
@@ -181,7 +214,7 @@ class IntakeService:
             "status": DocumentStatus.REJECTED, "reason": rejection.reason.value,
             "reason_detail": rejection.detail, "original_key": quarantine_key,
         })
-        if not self._records.create_document(rejected):
+        if not self._register(rejected, existing):
             return self._records.get_document(doc.document_id) or rejected
         return rejected
 
