@@ -15,6 +15,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eakte.local.client import LocalClient  # noqa: E402
-from eakte.local.resources import free_port  # noqa: E402
+from eakte.local.process import running_stack  # noqa: E402
 from eakte.settings import API, CONSUMED_STAGES, STAGES, Stage  # noqa: E402
 from samples.generate import render_single_page_scan  # noqa: E402
 
@@ -34,27 +35,13 @@ NON_OCR_STAGES = (Stage.INTAKE, Stage.CLASSIFY, Stage.INDEX)
 
 
 @contextmanager
-def local_stack(url: str | None):
+def local_stack(url: str | None) -> Iterator[str]:
+    """The stack at `url`, or one of our own started like `make run` does."""
     if url:
         yield url
         return
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EAKTE_"))} | {"EAKTE_PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, "-m", "eakte.local"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{base}/api/openapi.json", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.3)
+    with running_stack() as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def cold_import_ms(function: str) -> float:

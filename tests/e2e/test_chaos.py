@@ -7,7 +7,6 @@ duplicate index entries, no orphaned objects. The counts go to test-artifacts/ch
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import pytest
 import requests
 
 from eakte.local.client import LocalClient
-from eakte.local.resources import free_port
+from eakte.local.process import running_stack
 from eakte.local.stack import repo_root
 from eakte.models.document import FINAL_STATUSES, Dossier
 from eakte.settings import CONSUMED_STAGES, DEFAULT_REGION, LOCAL_ACCOUNT, Names
@@ -46,35 +45,14 @@ PERSONS = [("Haddad", "Amina", date(1990, 3, 12)), ("Tesfaye", "Dawit", date(198
 
 @pytest.fixture(scope="module")
 def chaos_stack() -> Iterator[tuple[LocalClient, str, Path]]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EAKTE_"))}
     # German only: the faults are the point here, and one language model loads 3x faster than four
-    env |= {"EAKTE_PORT": str(port), "EAKTE_FAULT_INJECTION": f"rate={FAULT_RATE}", "EAKTE_OCR_LANGUAGES": "deu"}
+    env = {"EAKTE_FAULT_INJECTION": f"rate={FAULT_RATE}", "EAKTE_OCR_LANGUAGES": "deu"}
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / "chaos-stack.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "eakte.local"], cwd=repo_root(), env=env, stdout=log,
-                                stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base}/api/openapi.json", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the local stack did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.3)
-    found = re.search(r"AWS emulation at (http://\S+)", log_path.read_text())
-    assert found, "the stack did not print its AWS endpoint"
-    yield LocalClient(base), found.group(1), log_path
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_stack(env, log=log_path) as base:
+        found = re.search(r"AWS emulation at (http://\S+)", log_path.read_text())
+        assert found, "the stack did not print its AWS endpoint"
+        yield LocalClient(base), found.group(1), log_path
 
 
 def _aws(endpoint: str, service: str) -> Any:

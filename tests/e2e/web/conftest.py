@@ -5,20 +5,16 @@ screenshot under test-artifacts/web/."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from eakte.local.client import LocalClient
-from eakte.local.resources import free_port
+from eakte.local.process import running_stack
 from eakte.local.stack import repo_root
 
 pytestmark = pytest.mark.e2e
@@ -38,30 +34,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 def stack() -> Iterator[LocalClient]:
     """A local stack of the browser tests' own (as tests/e2e/conftest.py starts one), so the
     other end-to-end tests' documents do not show up in these screens."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EAKTE_"))}
-    env["EAKTE_PORT"] = str(port)
-    proc = subprocess.Popen([sys.executable, "-m", "eakte.local"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base}/api/openapi.json", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            out = proc.stdout.read() if proc.stdout else ""
-            pytest.fail(f"the local stack did not start:\n{out}")
-        time.sleep(0.3)
-    yield LocalClient(base)
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_stack() as base:
+        yield LocalClient(base)
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,12 @@ class UploadKey:
         return cls(*parts)
 
 
+def hand_on(queue: Queue, stage: Stage, doc: Document) -> None:
+    """Send the document to the queue of `stage`, carrying its correlation id."""
+    message = StageMessage(document_id=doc.document_id, correlation_id=doc.correlation_id)
+    queue.send(stage, message.model_dump(by_alias=True))
+
+
 def _failed_at_intake(doc: Document) -> bool:
     return doc.status is DocumentStatus.FAILED and doc.reason == INTAKE_FAILED
 
@@ -219,8 +225,7 @@ class IntakeService:
         return rejected
 
     def _hand_on(self, doc: Document) -> None:
-        message = StageMessage(document_id=doc.document_id, correlation_id=doc.correlation_id)
-        self._queue.send(next_stage(doc.kind), message.model_dump(by_alias=True))
+        hand_on(self._queue, next_stage(doc.kind), doc)
 
     @staticmethod
     def _source(arrived: ArrivedObject) -> ObjectRef:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
 from eakte.logic.identity import PersonData, canonical_name, resolve
-from eakte.logic.intake import Buckets
+from eakte.logic.intake import Buckets, hand_on
 from eakte.logic.names import name_keys
 from eakte.logic.ocr_text import OcrText, parse_ocr
 from eakte.models.document import (
@@ -73,8 +73,7 @@ class StageBase:
 
     def hand_on(self, doc: Document) -> None:
         if self.next_stage is not None:
-            message = StageMessage(document_id=doc.document_id, correlation_id=doc.correlation_id)
-            self._queue.send(self.next_stage, message.model_dump(by_alias=True))
+            hand_on(self._queue, self.next_stage, doc)
 
     def elapsed(self, doc: Document, started: datetime) -> dict[str, float]:
         return {**doc.stage_seconds, self.stage.value: round((self._clock() - started).total_seconds(), 3)}
