@@ -31,8 +31,10 @@ install: $(STAMP) system-deps
 
 # The web app (web/): npm ci when the lockfile changed, vite build -> web/dist when a source changed.
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.js web/package.json
+# `npm install` with the committed lockfile, not `npm ci`: npm 11 here writes a lockfile without
+# rollup's other-platform optional packages and then refuses `npm ci` on it ("Missing: @rollup/...").
 web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm ci --no-audit --no-fund --loglevel=error
+	cd web && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
