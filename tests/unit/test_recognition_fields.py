@@ -320,3 +320,15 @@ def _timed(fn: object) -> float:
     start = time.perf_counter()
     fn()  # type: ignore[operator]
     return time.perf_counter() - start
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # two labels on one line: the second ends the first value
+    ("Name: AL HASSAN Vorname: Rami\nGeburtsdatum: 14.03.1991", {"surname": "AL HASSAN", "givenNames": "Rami"}),
+    # surnames that begin like a label word are still names
+    ("Nachname: Ortega\nVorname: Luis", {"surname": "Ortega", "givenNames": "Luis"}),
+    ("Name: Nomura", {"surname": "Nomura"}),
+])
+def test_names_next_to_labels(text: str, expected: dict[str, str]) -> None:
+    fields = extract_fields(text)
+    assert {k: fields[k].value for k in expected if k in fields} == expected

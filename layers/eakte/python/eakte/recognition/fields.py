@@ -164,10 +164,12 @@ _SEP = re.compile(r"^[\s:.\-–=]*")
 _CUT = re.compile(r"\s{2,}|\t|\||;")
 _NAME_VALUE = re.compile(r"[^\W\d_][^\W\d_'’.\-]*(?:[ '’\-][^\W\d_][^\W\d_'’.\-]*)*")
 
+# A value that is itself a label is no name. Long stems match as prefixes (Geburtsdatum); short
+# ones only as whole words, so Ortega, Nomura or Datoo stay surnames.
 _LABEL_WORDS = re.compile(
-    r"^(?:vorname|vornamen|name|nachname|familienname|prenom|nom|cognome|nome|surname|given|"
-    r"geburt|geb\b|date|datum|data|nationalit|staatsang|sexe?|geschlecht|sesso|adresse|address|"
-    r"lieu|ort|luogo|place|ne\b|nee\b|nato|nata)"
+    r"^(?:(?:vorname|nachname|familienname|prenom|cognome|surname|geburt|datum|nationalit|staatsang|"
+    r"geschlecht|adresse|address|luogo)|"
+    r"(?:vornamen|name|nom|nome|given|geb|date|data|sexe?|sesso|lieu|ort|place|ne|nee|nato|nata)\b)"
 )
 
 _COMBINED_NAME = re.compile(
@@ -186,6 +188,9 @@ _GIVEN = re.compile(
     r"first names?)(?![\w(])",
     re.M,
 )
+# The same labels in the middle of a line, after another field; only with a colon, so prose
+# ("der Vorname lautet") is not read as a label.
+_GIVEN_INLINE = re.compile(r"(?<=\s)(?:vornamen|vorname(?:\(n\))?|prenoms|prenom(?:\(s\))?|given names?)(?=\s*:)")
 _BIRTH = re.compile(
     r"\b(?:geburtsdatum|geburtstag|tag der geburt|geb\.|geboren(?:\s+am)?|date de naissance|"
     r"ne(?:\(e\)|e)?\s+le|data di nascita|nat[oa]\s+il|date of birth|birth date|dob)"
@@ -300,11 +305,21 @@ def _multilingual_rest(text: str, end: int) -> str | None:
     return " ".join(caps) or None
 
 
+# A whole word that is itself a label: a second field on the same line ("Name: AL HASSAN
+# Vorname: Rami") ends the value there. Whole words only, so "Ortega" or "Nomura" stay names.
+_NEXT_LABEL = re.compile(
+    r"(?:vornamen?|vorname\(n\)|nachname|familienname|prenoms?|prenom\(s\)|cognome|nome|"
+    r"geburtsdatum|geboren|staatsangehorigkeit|nationalitat|nationalite|geschlecht|sexe?|adresse)[:.]?"
+)
+
+
 def _name_value(raw: str) -> str | None:
     m = _NAME_VALUE.match(raw.strip())
     if m is None:
         return None
-    value = m.group().strip(" -.'")
+    words = m.group().split(" ")
+    cut = next((i for i, w in enumerate(words) if i and _NEXT_LABEL.fullmatch(shadow(w))), len(words))
+    value = " ".join(words[:cut]).strip(" -.'")
     if len(value) < 2 or len(value) > 60 or _LABEL_WORDS.match(shadow(value)):
         return None
     return value
@@ -333,7 +348,7 @@ def _names_from_text(text: str, sh: str) -> dict[str, ExtractedField]:
             out["surname"] = _field(s, TEXT_NAME)
         if (g := _name_value(given)) is not None:
             out["givenNames"] = _field(g, TEXT_NAME)
-    for key, pattern in (("surname", _SURNAME), ("givenNames", _GIVEN)):
+    for key, pattern in (("surname", _SURNAME), ("givenNames", _GIVEN), ("givenNames", _GIVEN_INLINE)):
         if key in out:
             continue
         for m in pattern.finditer(sh):
