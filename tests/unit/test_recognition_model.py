@@ -63,7 +63,6 @@ def test_temperature_and_threshold_from_out_of_fold_scores() -> None:
     assert 0.55 < threshold <= 0.99
 
 
-@pytest.mark.skipif(not MODEL_PATH.exists(), reason="no model shipped")
 def test_shipped_model_is_small_and_classifies() -> None:
     assert MODEL_PATH.stat().st_size < 5 * 1024 * 1024
     model = load_model()

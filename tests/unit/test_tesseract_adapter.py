@@ -6,54 +6,28 @@ Not skipped when the binaries are missing: then these tests fail, on purpose.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from eakte.adapters.memory import MemoryObjectStore
 from eakte.adapters.tesseract import TesseractOcrEngine, TesseractUnavailableError, parse_tsv
-from eakte.errors import OcrFailedError, PermanentError
+from eakte.errors import OcrFailedError
 from eakte.logic.ocr_text import ocr_text_from_result
 from eakte.models.document import MediaType
-from eakte.ports import ObjectInfo, ObjectRef, ObjectStore, OcrResult, PresignedPost
+from eakte.ports import ObjectRef, OcrResult
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 DPI = 300
 REF = ObjectRef("archive", "originals/doc-1/original", "v1")
 
 
-class MemoryStore(ObjectStore):
-    """Just enough of an ObjectStore to hand the engine its bytes."""
-
-    def __init__(self, objects: Mapping[ObjectRef, bytes] | None = None) -> None:
-        self.objects = dict(objects or {})
-
-    def head(self, ref: ObjectRef) -> ObjectInfo:
-        return ObjectInfo(size=len(self.objects[ref]), content_type=None, last_modified=None)
-
-    def read(self, ref: ObjectRef, max_bytes: int | None = None) -> bytes:
-        data = self.objects[ref]
-        if max_bytes is not None and len(data) > max_bytes:
-            raise PermanentError("too large")
-        return data
-
-    def iter_chunks(self, ref: ObjectRef, chunk_size: int = 1 << 20) -> Iterator[bytes]:
-        data = self.objects[ref]
-        yield from (data[i:i + chunk_size] for i in range(0, len(data), chunk_size))
-
-    def put(self, ref: ObjectRef, body: bytes, content_type: str,
-            metadata: Mapping[str, str] | None = None) -> None:
-        self.objects[ref] = body
-
-    def copy(self, source: ObjectRef, target: ObjectRef, metadata: Mapping[str, str] | None = None) -> None:
-        self.objects[target] = self.objects[source]
-
-    def presign_post(self, ref: ObjectRef, content_type: str, max_bytes: int, expires_s: int,
-                     metadata: Mapping[str, str]) -> PresignedPost:
-        raise NotImplementedError
-
-    def presign_get(self, ref: ObjectRef, expires_s: int, filename: str | None = None) -> str:
-        raise NotImplementedError
+def store_with(data: bytes | None = None) -> MemoryObjectStore:
+    """The in-memory object store of the domain's unit tests, holding one scan at REF."""
+    store = MemoryObjectStore()
+    if data is not None:
+        store.put(REF, data, "application/octet-stream")
+    return store
 
 
 def render(lines: list[str], size_pt: int = 14) -> Image.Image:
@@ -74,7 +48,7 @@ def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
 
 
 def recognize(data: bytes, media_type: MediaType) -> OcrResult:
-    result = TesseractOcrEngine(MemoryStore({REF: data})).recognize(REF, media_type, "doc-1")
+    result = TesseractOcrEngine(store_with(data)).recognize(REF, media_type, "doc-1")
     assert isinstance(result, OcrResult)
     return result
 
@@ -178,7 +152,7 @@ def test_unreadable_scan_is_an_ocr_failure() -> None:
 
 
 def test_missing_tools_or_languages_are_a_deployment_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    store = MemoryStore({REF: encode(render(["Test"]), "PNG")})
+    store = store_with(encode(render(["Test"]), "PNG"))
     with pytest.raises(TesseractUnavailableError, match="language data missing: xyz"):
         TesseractOcrEngine(store, languages="deu+xyz").recognize(REF, MediaType.PNG, "doc-1")
 
@@ -190,7 +164,7 @@ def test_missing_tools_or_languages_are_a_deployment_error(monkeypatch: pytest.M
 
 def test_job_result_is_not_for_a_synchronous_engine() -> None:
     with pytest.raises(ValueError, match="synchronous"):
-        TesseractOcrEngine(MemoryStore()).job_result("job-1")
+        TesseractOcrEngine(store_with()).job_result("job-1")
 
 
 def test_parse_tsv_groups_words_into_lines() -> None:
