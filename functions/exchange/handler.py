@@ -11,8 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from eakte import wiring
 from eakte.exchange import wiring as exchange_wiring
 from eakte.exchange.service import ExchangeService
-from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
-from eakte.logic.stages import mark_failed
+from eakte.lambda_support import logger, mark_document_failed, metrics, new_processor, run_batch, tracer
 from eakte.models.document import StageMessage
 from eakte.settings import Stage
 
@@ -33,9 +32,7 @@ def record_handler(record: SQSRecord) -> None:
         metrics.add_metric(name=f"Messages{doc.status.value.title()}", unit="Count", value=1)
 
 
-def on_last_failure(record: SQSRecord, error: BaseException) -> None:
-    mark_failed(wiring.records(), StageMessage.model_validate(record.json_body).document_id, Stage.EXCHANGE,
-                repr(error))
+on_last_failure = mark_document_failed(Stage.EXCHANGE)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -9,8 +9,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from eakte import telemetry, wiring
-from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
-from eakte.logic.stages import IndexStage, mark_failed
+from eakte.lambda_support import logger, mark_document_failed, metrics, new_processor, run_batch, tracer
+from eakte.logic.stages import IndexStage
 from eakte.models.document import StageMessage
 from eakte.settings import Stage
 
@@ -30,9 +30,7 @@ def record_handler(record: SQSRecord) -> None:
         telemetry.count_document(metrics, doc, time.time())
 
 
-def on_last_failure(record: SQSRecord, error: BaseException) -> None:
-    mark_failed(wiring.records(), StageMessage.model_validate(record.json_body).document_id, Stage.INDEX,
-                repr(error))
+on_last_failure = mark_document_failed(Stage.INDEX)
 
 
 @logger.inject_lambda_context(clear_state=True)

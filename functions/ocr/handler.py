@@ -14,8 +14,8 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 
 from eakte import wiring
-from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
-from eakte.logic.stages import OcrStage, mark_failed
+from eakte.lambda_support import logger, mark_document_failed, metrics, new_processor, run_batch, tracer
+from eakte.logic.stages import OcrStage
 from eakte.models.document import StageMessage
 from eakte.settings import EnvVar, Stage
 
@@ -48,9 +48,7 @@ def record_handler(record: SQSRecord) -> None:
     recognise(message=record.json_body)
 
 
-def on_last_failure(record: SQSRecord, error: BaseException) -> None:
-    mark_failed(wiring.records(), StageMessage.model_validate(record.json_body).document_id, Stage.OCR,
-                repr(error))
+on_last_failure = mark_document_failed(Stage.OCR)
 
 
 @logger.inject_lambda_context(clear_state=True)

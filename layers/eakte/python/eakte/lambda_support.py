@@ -48,6 +48,20 @@ def correlation_id_of(record: SQSRecord) -> str:
     return record.message_id
 
 
+def mark_document_failed(stage: Stage) -> Callable[[SQSRecord, BaseException], None]:
+    """The last-attempt callback of a stage whose messages name a document: mark it FAILED."""
+
+    def on_last_failure(record: SQSRecord, error: BaseException) -> None:
+        from eakte import wiring
+        from eakte.logic.stages import mark_failed
+        from eakte.models.document import StageMessage
+
+        document_id = StageMessage.model_validate(record.json_body).document_id
+        mark_failed(wiring.records(), document_id, stage, repr(error))
+
+    return on_last_failure
+
+
 def run_batch(stage: Stage, event: dict[str, Any], context: Any, processor: BatchProcessor,
               handle: Callable[[SQSRecord], None],
               on_last_failure: Callable[[SQSRecord, BaseException], None] | None = None) -> dict[str, Any]:
