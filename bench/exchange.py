@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import local_stack, percentile  # noqa: E402
+from bench.report import print_rows  # noqa: E402
 from eakte.local.client import LocalClient  # noqa: E402
 from samples.events import event_message_id, event_person, person_event  # noqa: E402
 
@@ -152,11 +153,7 @@ def print_table(r: dict[str, Any]) -> None:
         ("duplicated", r["duplicated"]),
         ("out of order", r["out_of_order"]),
     ]
-    width = max(len(k) for k, _ in rows)
-    print(f"{'metric':<{width}} | value")
-    print(f"{'-' * width}-+-{'-' * 30}")
-    for k, v in rows:
-        print(f"{k:<{width}} | {v}")
+    print_rows(rows)
 
 
 def main() -> int:

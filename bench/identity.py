@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
+from bench.report import print_rows  # noqa: E402
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore  # noqa: E402
 from eakte.logic.intake import Buckets  # noqa: E402
 from eakte.logic.stages import IndexStage  # noqa: E402
@@ -169,11 +170,7 @@ def print_table(r: dict[str, Any]) -> None:
         *((f"  recall with {k}", v) for k, v in r["recall_by_variation"].items()),
         ("CPU ms / document (resolve)", r["cpu_ms_per_document_resolve"]),
     ]
-    width = max(len(k) for k, _ in rows)
-    print(f"{'identity resolution':<{width}} | value")
-    print(f"{'-' * width}-+-{'-' * 20}")
-    for k, v in rows:
-        print(f"{k:<{width}} | {v}")
+    print_rows(rows, heading="identity resolution")
 
 
 def main() -> int:

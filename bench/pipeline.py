@@ -26,6 +26,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import print_rows  # noqa: E402
 from eakte.local.client import LocalClient  # noqa: E402
 from eakte.local.process import running_stack  # noqa: E402
 from eakte.settings import API, CONSUMED_STAGES, STAGES, Stage  # noqa: E402
@@ -115,11 +116,7 @@ def print_table(r: dict[str, Any]) -> None:
         *((f"  CPU ms / document in {k}", v) for k, v in r["cpu_ms_per_document_by_stage"].items()),
         *((f"cold import {k} (ms)", v) for k, v in r["cold_import_ms"].items()),
     ]
-    width = max(len(str(k)) for k, _ in rows)
-    print(f"{'metric':<{width}} | value")
-    print(f"{'-' * width}-+-{'-' * 24}")
-    for k, v in rows:
-        print(f"{k:<{width}} | {v}")
+    print_rows(rows)
 
 
 def main() -> int:

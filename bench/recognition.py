@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
 from bench import identity as identity_bench  # noqa: E402
+from bench.report import print_rows  # noqa: E402
 from eakte.recognition import MIN_MODEL_LETTERS, recognize  # noqa: E402
 from eakte.recognition.model import load_model  # noqa: E402
 from eakte.recognition.mrz import find_mrz  # noqa: E402
@@ -145,11 +146,8 @@ def print_tables(r: dict[str, Any]) -> None:
         ("CPU ms / document resolve", r["identity"]["cpu_ms_per_document_resolve"]),
         ("CPU ms / document classify + extract + resolve", r["cpu_ms_per_document_outside_ocr"]),
     ]
-    width = max(len(k) for k, _ in rows)
-    print(f"\n{'metric':<{width}} | value")
-    print(f"{'-' * width}-+-{'-' * 12}")
-    for k, v in rows:
-        print(f"{k:<{width}} | {v}")
+    print()
+    print_rows(rows)
 
 
 def main() -> int:
