@@ -65,7 +65,7 @@ def _document(i: int, d: IdDocument) -> Document:
     if d.given_names:
         fields["givenNames"] = f(d.given_names)
     if d.birth_date:
-        fields["birthDate"] = f(d.birth_date.isoformat())
+        fields["birthDate"] = f(d.birth_date.isoformat(), *((FieldSource.MRZ, 0.99) if d.mrz_validated else ()))
     if d.nationality:
         fields["nationality"] = f(d.nationality)
     if d.sex:

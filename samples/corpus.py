@@ -14,9 +14,11 @@ Deterministic for a seed; the split (train / held-out) is fixed by the document'
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from eakte.recognition.countries import icao_to_iso  # fields carry ISO 3166-1 (Kosovo: XKX, MRZ: RKS)
 from samples.identities import ORIGINS, ahv_number
 
 TYPES = ("passport", "identity_card", "residence_permit", "visa", "application_form", "birth_certificate",
@@ -24,7 +26,13 @@ TYPES = ("passport", "identity_card", "residence_permit", "visa", "application_f
          "court_decision", "decision_notice", "health_insurance", "language_certificate", "correspondence",
          "other")
 LOCALES = ("de-DE", "de-CH", "fr", "it")
-HELD_OUT_EVERY = 4  # every 4th document is held out: never used for training
+HELD_OUT_EVERY = 4  # one document in 4 is held out: never used for training
+
+
+def is_held_out(index: int) -> bool:
+    """The fixed split, by a hash of the index. Not `index % 4`: with 17 types and 4 locales
+    rotating, that held out exactly the Italian documents and trained on none of them."""
+    return zlib.crc32(f"corpus-{index}".encode()) % HELD_OUT_EVERY == 0
 
 # Field labels per language: (surname, given names, birth date, nationality, address)
 _LABELS = {
@@ -330,7 +338,9 @@ def _fmt_date(d: date, lang: str, rng: random.Random) -> str:
     return d.strftime("%d.%m.%Y") if rng.random() < 0.8 else d.strftime("%d/%m/%Y")
 
 
-def _mrz(surname: str, given: str, nat: str, sex: str, birth: date, expiry: date, docno: str, kind: str) -> list[str]:
+def _mrz(surname: str, given: str, nat: str, sex: str, birth: date, expiry: date, docno: str, kind: str,
+         issuer: str | None = None) -> list[str]:
+    """MRZ lines; `issuer` the issuing state when it is not the holder's (a Swiss permit)."""
     from samples.generate import mrz_check_digit
 
     def field(s: str) -> str:
@@ -343,12 +353,12 @@ def _mrz(surname: str, given: str, nat: str, sex: str, birth: date, expiry: date
     doc = docno.ljust(9, "<")[:9]
     dob, exp = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
     if kind == "TD1":
-        l1 = f"I<{nat}{doc}{mrz_check_digit(doc)}".ljust(30, "<")
+        l1 = f"I<{issuer or nat}{doc}{mrz_check_digit(doc)}".ljust(30, "<")
         l2 = f"{dob}{mrz_check_digit(dob)}{sex}{exp}{mrz_check_digit(exp)}{nat}".ljust(29, "<")
         composite = l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
         l2 += mrz_check_digit(composite)
         return [l1, l2, name[:30].ljust(30, "<")]
-    l1 = f"P<{nat}{name}"[:44].ljust(44, "<")
+    l1 = f"P<{issuer or nat}{name}"[:44].ljust(44, "<")
     personal = "<" * 14
     body = f"{doc}{mrz_check_digit(doc)}{nat}{dob}{mrz_check_digit(dob)}{sex}{exp}{mrz_check_digit(exp)}{personal}<"
     composite = body[0:10] + body[13:20] + body[21:43]
@@ -374,7 +384,7 @@ def _document(index: int, doc_type: str, locale: str, rng: random.Random) -> Cor
             ["Aleppo", "Damaskus", "Kabul", "Herat", "Asmara", "Ankara", "Kyiv", "Pristina", "Bogotá"]),
         "issued": _fmt_date(issued, lang, rng), "expiry": _fmt_date(expiry, lang, rng),
         "entry": _fmt_date(issued - timedelta(days=rng.randrange(900)), lang, rng),
-        "start": _fmt_date(issued + timedelta(days=rng.randrange(90)), lang, rng),
+        "start": _fmt_date((start := issued + timedelta(days=rng.randrange(90))), lang, rng),
         "docno": f"{rng.choice('NPAXC')}{rng.randrange(10**7, 10**8)}", "city": city, "address": address,
         "height": rng.randint(150, 195), "permit": rng.choice(_PERMITS[lang]), "regno": rng.randrange(1000, 99999),
         "father": f"{rng.choice(rng.choice(origin.male))} {surname}",
@@ -398,7 +408,8 @@ def _document(index: int, doc_type: str, locale: str, rng: random.Random) -> Cor
     if doc_type in {"passport", "identity_card", "residence_permit", "visa"}:
         lines.append(rng.choice(["SCHWEIZERISCHE EIDGENOSSENSCHAFT", "BUNDESREPUBLIK DEUTSCHLAND",
                                  origin.iso3, "CONFÉDÉRATION SUISSE", "CONFEDERAZIONE SVIZZERA"]))
-    lines.append(rng.choice(spec["t"]).format(**ctx))
+    title = rng.choice(spec["t"]).format(**ctx)
+    lines.append(title)
     identity = [f"{labels[0]}: {surname}", f"{labels[1]}: {given}", f"{labels[2]}: {ctx['birth']}",
                 f"{labels[3]}: {origin.iso3}"]
     truth: dict[str, str] = {}
@@ -406,7 +417,7 @@ def _document(index: int, doc_type: str, locale: str, rng: random.Random) -> Cor
         shown = rng.sample(identity, k=rng.randint(2, 4))
         lines += shown
         for line, name, value in zip(identity, ("surname", "givenNames", "birthDate", "nationality"),
-                                     (surname, given, birth.isoformat(), origin.iso3), strict=True):
+                                     (surname, given, birth.isoformat(), icao_to_iso(origin.iso3)), strict=True):
             if line in shown:
                 truth[name] = value
     if rng.random() < 0.2:
@@ -415,14 +426,16 @@ def _document(index: int, doc_type: str, locale: str, rng: random.Random) -> Cor
     lines += [b.format(**ctx) for b in body]
     if doc_type == "employment_contract" and any("{company}" in b for b in body):
         truth["employer"] = ctx["company"]
+    truth |= _type_truth(doc_type, title, body, ctx, start, issued, salary)
     if rng.random() < 0.3:  # a noise line that any document may carry
         lines.append(rng.choice([f"{city}, {ctx['issued']}", f"Seite 1/{rng.randint(1, 3)}", f"Ref. {ctx['regno']}",
                                  "Eingang " + ctx["issued"]]))
     has_mrz = doc_type in {"passport", "identity_card", "residence_permit"} and rng.random() < 0.8
     if has_mrz:
         kind = "TD3" if doc_type == "passport" else "TD1"
-        nat = origin.iso3 if doc_type != "residence_permit" else "CHE"
-        lines += _mrz(surname, given, nat, sex, birth, expiry, ctx["docno"], kind)
+        # a Swiss permit: issued by CHE, the holder's nationality in line 2
+        lines += _mrz(surname, given, origin.iso3, sex, birth, expiry, ctx["docno"], kind,
+                      issuer="CHE" if doc_type == "residence_permit" else None)
         truth |= {"surname": surname, "givenNames": given, "birthDate": birth.isoformat(),
                   "documentNumber": ctx["docno"], "sex": sex, "expiryDate": expiry.isoformat()}
     if locale == "de-DE":
@@ -432,8 +445,47 @@ def _document(index: int, doc_type: str, locale: str, rng: random.Random) -> Cor
                 line = line.replace(a, b)  # noqa: PLW2901
             out.append(line)
         lines = out
-    return CorpusDocument(index, doc_type, locale, tuple(lines), index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1,
+        for key in ("address", "court"):
+            if key in truth:
+                for a, b in _DE_DE.items():
+                    truth[key] = truth[key].replace(a, b)
+    return CorpusDocument(index, doc_type, locale, tuple(lines), is_held_out(index),
                           has_mrz, tuple(sorted(truth.items())))
+
+
+_LANGUAGE_TITLES = {"Deutsch": "de", "Goethe": "de", "DELF": "fr", "CELI": "it"}
+
+
+def _type_truth(doc_type: str, title: str, body: list[str], ctx: dict[str, object], start: date, issued: date,
+                salary: int) -> dict[str, str]:
+    """Expected per-type fields, where the document shows them (derived, no random draws)."""
+    shows = lambda placeholder: any(placeholder in b for b in body)  # noqa: E731
+    out: dict[str, str] = {}
+    if doc_type == "employment_contract" and shows("{start}"):
+        out["startDate"] = start.isoformat()
+    elif doc_type == "payslip" and shows("{salary}"):
+        out["monthlyGross"] = f"{salary}.00"
+    elif doc_type == "rental_agreement":
+        if shows("{address}"):
+            out["address"] = str(ctx["address"])
+        if shows("{start}"):
+            out["moveInDate"] = start.isoformat()
+    elif doc_type == "court_decision":
+        court = next((b for b in body if b.startswith(("Verwaltungsgericht", "Tribunal"))), None)
+        if court is not None:
+            out["court"] = court.format(**ctx)
+        if shows("{regno}"):
+            number = next(b for b in body if "{regno}" in b).format(**ctx)
+            out["fileNumber"] = number.split()[-1]
+        if str(ctx["issued"]) in title:
+            out["decisionDate"] = issued.isoformat()
+    elif doc_type == "language_certificate":
+        if "{level}" in title or shows("{level}") or str(ctx["level"]) in title:
+            out["languageLevel"] = str(ctx["level"])
+        for word, code in _LANGUAGE_TITLES.items():
+            if word in title:
+                out["language"] = code
+    return out
 
 
 def corpus_documents(per_type: int = 24, seed: int = 3) -> list[CorpusDocument]:

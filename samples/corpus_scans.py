@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
 from eakte.adapters.memory import MemoryObjectStore  # noqa: E402
+from eakte.adapters.ocr_preprocess import VERSION as PREPROCESS_VERSION  # noqa: E402
 from eakte.adapters.tesseract import DEFAULT_LANGUAGES, TesseractOcrEngine  # noqa: E402
 from eakte.logic.ocr_text import parse_ocr  # noqa: E402
 from eakte.models.document import MediaType  # noqa: E402
@@ -95,9 +96,11 @@ def degrade(img: Image.Image, kind: str, rng: random.Random) -> tuple[bytes, Med
     return out.getvalue(), MediaType.JPEG
 
 
-def scans(per_type: int = 18, seed: int = 3) -> list[Scan]:
+def scans(per_type: int = 18, seed: int = 3, held_out_only: bool = False) -> list[Scan]:
     out: list[Scan] = []
     for doc in corpus_documents(per_type=per_type, seed=seed):
+        if held_out_only and not doc.held_out:
+            continue
         rng = random.Random(f"{seed}:{doc.index}")
         kind = DEGRADATIONS[doc.index % len(DEGRADATIONS)]
         data, media_type = degrade(render(doc, rng), kind, rng)
@@ -106,7 +109,8 @@ def scans(per_type: int = 18, seed: int = 3) -> list[Scan]:
 
 
 def ocr_text(scan: Scan, engine: TesseractOcrEngine, store: MemoryObjectStore) -> str:
-    key = hashlib.sha256(scan.data + DEFAULT_LANGUAGES.encode()).hexdigest()
+    # the OCR options are part of the key: a change to them must not reuse stale text
+    key = hashlib.sha256(scan.data + DEFAULT_LANGUAGES.encode() + PREPROCESS_VERSION.encode()).hexdigest()
     cached = CACHE / f"{key}.txt"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
@@ -119,11 +123,12 @@ def ocr_text(scan: Scan, engine: TesseractOcrEngine, store: MemoryObjectStore) -
     return text
 
 
-def ocr_corpus(per_type: int = 18, seed: int = 3, workers: int = 1) -> list[tuple[Scan, str]]:
-    """Every scan of the corpus with its OCR text (from the cache where possible)."""
+def ocr_corpus(per_type: int = 18, seed: int = 3, workers: int = 1,
+               held_out_only: bool = False) -> list[tuple[Scan, str]]:
+    """Every scan of the corpus (or of its held-out split) with its OCR text (cached)."""
     store = MemoryObjectStore()
     engine = TesseractOcrEngine(store, dpi=150, max_workers=1)
-    all_scans = scans(per_type, seed)
+    all_scans = scans(per_type, seed, held_out_only)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         texts = list(pool.map(lambda s: ocr_text(s, engine, store), all_scans))
     return list(zip(all_scans, texts, strict=True))

@@ -282,6 +282,11 @@ def _document(p: IdPerson, rng: random.Random) -> IdDocument:
         refs["documentNumber"] = p.passport_no
         mrz = rng.random() < 0.7
         variations.append("document_number")
+    if mrz and birth != p.birth_date:
+        # a validated MRZ carries the birth date under its own check digit: a misread or missing
+        # date is the printed text's, and recognition takes the MRZ's (recognition.fields._merge)
+        birth = p.birth_date
+        variations = [v for v in variations if v not in {"no_birth_date", "birth_date_misread"}]
     return IdDocument(p.key, surname, given, birth, p.origin if rng.random() < 0.5 else None,
                       p.sex if rng.random() < 0.5 else None, refs, mrz, "+".join(variations) or "exact")
 

@@ -4,8 +4,10 @@
 
 1. the corpus (samples/corpus.py) rendered, degraded and OCR'd through the real OCR path
    (samples/corpus_scans.py; OCR cached in .cache/ocr/); its held-out split is never used here;
-2. plus caseworkers' corrections exported from the audit trail (eakte.logic.corrections);
-3. multinomial logistic regression over hashed features (eakte.recognition.model.features),
+2. plus the clean text of the same training documents (what a perfect OCR would read), so the
+   model learns the wording apart from any one scan's OCR noise;
+3. plus caseworkers' corrections exported from the audit trail (eakte.logic.corrections);
+4. multinomial logistic regression over hashed features (eakte.recognition.model.features),
    trained by SGD in pure Python; 5-fold out-of-fold predictions on the training split fit
    the temperature (calibration) and choose the review threshold: the lowest confidence at
    which the out-of-fold accuracy of accepted documents is at least TARGET_ACCURACY.
@@ -29,7 +31,7 @@ from eakte.recognition import MIN_MODEL_LETTERS  # noqa: E402
 from eakte.recognition.classifier import classify  # noqa: E402
 from eakte.recognition.model import MODEL_PATH, Model, features, softmax  # noqa: E402
 from eakte.settings import REVIEW_THRESHOLD  # noqa: E402
-from samples.corpus import TYPES  # noqa: E402
+from samples.corpus import TYPES, corpus_documents  # noqa: E402
 
 EPOCHS = 40
 LEARNING_RATE = 0.5
@@ -75,13 +77,17 @@ def train(examples: Sequence[Example], n_classes: int, seed: int = 1) -> Model:
     return Model(tuple(TYPES), pruned, bias)
 
 
-def out_of_fold(examples: Sequence[Example], n_classes: int) -> list[tuple[list[float], int]]:
-    """Raw scores of every training example from a model that did not see it."""
+def out_of_fold(examples: Sequence[Example], n_classes: int,
+                groups: Sequence[int] | None = None) -> list[tuple[list[float], int]]:
+    """Raw scores of every training example from a model that did not see it (nor another
+    example of the same group: a document's scan and its clean text share one)."""
+    groups = groups if groups is not None else range(len(examples))
     out: list[tuple[list[float], int]] = []
     for fold in range(FOLDS):
-        fit = [e for i, e in enumerate(examples) if i % FOLDS != fold]
+        fit = [e for e, g in zip(examples, groups, strict=True) if g % FOLDS != fold]
         model = train(fit, n_classes, seed=fold)
-        out += [(model.scores(vec), label) for i, (vec, label) in enumerate(examples) if i % FOLDS == fold]
+        out += [(model.scores(vec), label) for (vec, label), g in zip(examples, groups, strict=True)
+                if g % FOLDS == fold]
     return out
 
 
@@ -120,6 +126,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-type", type=int, default=18)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--ocr-only", action="store_true", help="train on the OCR'd scans only, not their clean text")
     parser.add_argument("--corrections", type=Path, help="JSON lines from `python -m eakte.logic.corrections`")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args()
@@ -127,13 +134,21 @@ def main() -> int:
     from samples.corpus_scans import ocr_corpus
 
     # unreadable scans (OCR found next to nothing) carry no evidence of their type: not trained on
-    labelled = [(text, scan.document.doc_type) for scan, text in ocr_corpus(args.per_type, workers=args.workers)
-                if not scan.document.held_out and sum(c.isalpha() for c in text) >= MIN_MODEL_LETTERS]
+    scans = [(text, scan.document) for scan, text in ocr_corpus(args.per_type, workers=args.workers)
+             if not scan.document.held_out and sum(c.isalpha() for c in text) >= MIN_MODEL_LETTERS]
+    labelled = [(text, doc.doc_type) for text, doc in scans]
+    groups = [doc.index for _, doc in scans]
+    if not args.ocr_only:
+        clean = [doc for doc in corpus_documents(args.per_type) if not doc.held_out]
+        labelled += [(doc.text, doc.doc_type) for doc in clean]
+        groups += [doc.index for doc in clean]
     if args.corrections:
-        labelled += load_corrections(args.corrections)
+        corrections = load_corrections(args.corrections)
+        labelled += corrections
+        groups += [-1 - i for i in range(len(corrections))]
     examples = [(vectorize(text), TYPES.index(t)) for text, t in labelled]
     n = len(TYPES)
-    scored = out_of_fold(examples, n)
+    scored = out_of_fold(examples, n, groups)
     temperature = fit_temperature(scored)
     threshold, stats = choose_threshold(scored, temperature)
     model = train(examples, n)

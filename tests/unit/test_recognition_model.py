@@ -88,10 +88,41 @@ def test_corrections_export_as_training_examples() -> None:
             status=DocumentStatus.NEEDS_REVIEW, filename="x.png", source_bucket="intake", source_key="k",
             text_key=f"documents/{doc_id}/text/all.txt", document_type=DocumentType.OTHER, confidence=0.3,
             received_at=NOW, updated_at=NOW))
-    who = Principal("c1", frozenset({"caseworker"}))
+    who = Principal("c1", frozenset({"caseworker"}), team="team-a")
     api.correct_document(who, "d1", CorrectionRequest.model_validate({"documentType": "payslip"}))
     api.correct_document(who, "d2", CorrectionRequest.model_validate({"dossierId": "D-1"}))  # no type: no label
     (example,) = correction_examples(audit, records, objects, buckets)
     assert (example.document_id, example.document_type, example.predicted_type) == ("d1", "payslip", "other")
     row = json.loads(example.to_json())
     assert row["text"].startswith("Lohnabrechnung") and row["documentType"] == "payslip"
+
+
+def test_out_of_fold_keeps_a_documents_scan_and_clean_text_in_one_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import samples.train_classifier as tc
+
+    fits: list[list[int]] = []
+
+    def fake_train(examples: list[tuple[dict[int, float], int]], n: int, seed: int = 1) -> Model:
+        fits.append([int(next(iter(vec))) for vec, _ in examples])
+        return Model(("a", "b"), {}, [0.0, 0.0])
+
+    monkeypatch.setattr(tc, "train", fake_train)
+    examples = [({i: 1.0}, 0) for i in range(20)]
+    groups = [i % 10 for i in range(20)]  # example i and i + 10 come from one document
+    scored = tc.out_of_fold(examples, 2, groups)
+    assert len(scored) == 20
+    for fit in fits:  # a model never saw the other example of a document it is scored on
+        assert all((i + 10) % 20 in fit for i in fit)
+
+
+def test_review_threshold_is_calibrated_on_held_out_predictions() -> None:
+    from bench.recognition import calibrate, threshold_report
+
+    confidence = [0.95] * 50 + [0.5] * 10 + [0.7] * 5
+    correct = [True] * 50 + [False] * 10 + [True] * 4 + [False]
+    assert calibrate(confidence, correct, 0.98) == 0.7  # the 0.7s (4 of 5 right) still keep >= 98 %
+    assert calibrate(confidence, correct, 1.0) == 0.95
+    assert calibrate([0.9, 0.62, 0.99], [True] * 3) == 0.62  # no error seen: not below what was checked
+    report = threshold_report(confidence, correct)
+    assert report["calibrated"]["accepted_accuracy"] >= report["target_accuracy"]
+    assert len(report["cross_check_halves"]) == 2

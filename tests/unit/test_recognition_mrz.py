@@ -233,3 +233,13 @@ def test_best_block_wins_when_two_candidates() -> None:
 def test_page_of_the_mrz_is_reported() -> None:
     r = find_mrz("Seite 1\fSeite 2\f" + "\n".join(TD3), today=TODAY)
     assert r is not None and r.page == 2
+
+
+def test_trailing_fillers_misread_as_letters_are_no_given_names() -> None:
+    for misread in ("EEEE", "CE", "CCCE"):
+        line1 = f"P<UTOERIKSSON<<ANNA<{misread}".ljust(44, "<")
+        r = parse_mrz([line1, TD3[1]], today=TODAY)
+        assert r is not None and r.given_names == "ANNA", misread
+    line1 = "P<UTOKIM<<LEE<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"  # a real name of filler-like letters stays
+    r = parse_mrz([line1, TD3[1]], today=TODAY)
+    assert r is not None and r.given_names == "LEE"

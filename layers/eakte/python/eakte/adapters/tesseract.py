@@ -26,6 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from eakte.adapters.mrz_reread import WHITELIST as MRZ_WHITELIST
 from eakte.adapters.mrz_reread import reread_noisy_mrz
+from eakte.adapters.ocr_preprocess import page_options
 from eakte.errors import OcrFailedError
 from eakte.models.document import MediaType
 from eakte.ports import ObjectRef, ObjectStore, OcrEngine, OcrJob, OcrResult
@@ -260,7 +261,8 @@ class TesseractOcrEngine(OcrEngine):
     def _ocr_page(self, image: _PageImage) -> list[dict[str, Any]]:
         dpi = image.prepare() if image.prepare is not None else image.dpi
         done = self._run(
-            ["tesseract", str(image.path), "stdout", "--dpi", str(dpi), "-l", self._languages, "tsv"],
+            ["tesseract", str(image.path), "stdout", "--dpi", str(dpi), "-l", self._languages,
+             *page_options(image.path), "tsv"],  # unevenly lit photos: local thresholding
             timeout=self._page_timeout_s, what=f"tesseract page {image.number}",
         )
         size, lines = parse_tsv(done.stdout.decode("utf-8", "replace"))

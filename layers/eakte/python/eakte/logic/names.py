@@ -72,8 +72,9 @@ _SKELETON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 # Looser still, for a lower similarity: letters that transliterations of one language swap
 # (Ukrainian/Russian h/g: Ihor/Igor; Turkish final devoicing: Mehmet/Mehmed, Zeynep/Zeynab;
-# Arabic th/s: Othman/Osman; diacritics lost: Şahin -> Sahin for Schahin).
+# Arabic th/s: Othman/Osman; diacritics lost: Şahin -> Sahin for Schahin; Albanian q/ç).
 _LOOSE_BEFORE = tuple((re.compile(p), r) for p, r in (
+    (r"q(?=[iey])", "c"),  # Albanian q = ç = ć (Krasniqi/Krasnići/Krasnici, Bytyqi/Bytyçi); Arabic q before a/u stays k
     (r"th", "s"),
     (r"(?<![cdgkpstz])h", "g"),  # Ihor/Igor (ch, sh, kh, gh ... are other letters)
     (r"(?<=[aeiou])g(?=[aeiou])", ""),  # Zabihullah/Zabiullah, Doğan/Doan

@@ -7,7 +7,8 @@ spelling: "Müller", not "muller").
 
 Field keys (camelCase, as stored in Document.fields): surname, givenNames, birthDate,
 nationality, documentNumber, expiryDate, sex, employer, startDate, address, moveInDate,
-ahvNumber, azrNumber, zemisNumber.
+monthlyGross, court, decisionDate, fileNumber, language, languageLevel, ahvNumber, azrNumber,
+zemisNumber.
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ _SURNAME = re.compile(
     re.M,
 )
 _GIVEN = re.compile(
-    _COL + r"(?:vornamen|vorname(?:\(n\))?|prenoms|prenom(?:\(s\))?|nome|given names?|"
+    # OCR often loses a bracket of "Vorname(n)" / "Prénom(s)": "Vornamen):", "Prenomis):"
+    _COL + r"(?:vornamen\)?|vorname(?:\(n\)|\(n)?|prenoms\)?|prenom(?:\(s\)|is\)|\(s)?|nome|given names?|"
     r"first names?)(?![\w(])",
     re.M,
 )
@@ -228,6 +230,10 @@ _EMPLOYER_ROLE = re.compile(
     r"\((?:nachfolgend|im folgenden|ci-apres|ci-dessous|di seguito|hereinafter)?\s*"
     r"[\"'„“«]?\s*(?:die |der |l'|il |la |the )?(?:arbeitgeber|employeur|datore|employer)"
 )
+_PARTIES_OPENING = re.compile(
+    r"[ \t]*(?:(?:zwischen|entre|tra|between)\s+(?:(?:der|dem|la|le|l'|il|la|the)\s*)?"
+    r"(?:(?:firma|societe|ditta|company)\s+)?)?"
+)
 _LEGAL_FORM = re.compile(
     r"(?<![\w])(?:ag|gmbh|sa|sarl|s\.a\.|s\.a\.r\.l\.|sagl|s\.r\.l\.|srl|kg|ohg|e\.k\.|ug|ltd|"
     r"inc|gmbh & co\. kg|genossenschaft|stiftung)(?![\w])"
@@ -243,12 +249,12 @@ _ADDRESS_LABELS = (
     re.compile(
         _COL + r"(?:mietobjekt|mietsache|objekt|wohnung|adresse der wohnung|adresse des mietobjekts|"
         r"lage|liegenschaft|objet loue|adresse de l'objet|immeuble|logement|oggetto locato|"
-        r"ente locato)\b",
+        r"ente locato|oggetto)\b",
         re.M,
     ),
     re.compile(_COL + r"(?:adresse|address|indirizzo|anschrift)\b", re.M),
 )
-_DWELLING_WORDS = re.compile(r"\b(?:wohnung|appartement|logement|mietobjekt|objet|zimmer|pieces)")
+_DWELLING_WORDS = re.compile(r"\b(?:wohnung|appartement|appartamento|logement|mietobjekt|objet|zimmer|pieces|locali)")
 _ADDRESS = re.compile(
     r"(?P<street>(?:[A-ZÄÖÜÉÈÀa-zäöüéèàç][^\n,:;()]{1,50}?\s\d{1,4}\s?[a-zA-Z]?)"
     r"|(?:\d{1,4}\s?[a-zA-Z]?,?\s+(?:rue|avenue|boulevard|chemin|route|place|impasse|allee|"
@@ -483,6 +489,8 @@ def _employer(text: str, sh: str) -> ExtractedField | None:
     # "Muster Bau AG, Industriestrasse 5, 8005 Zürich (nachfolgend Arbeitgeberin)"
     for m in _EMPLOYER_ROLE.finditer(sh):
         a, _ = _line_bounds(sh, m.start())
+        # "zwischen Muster AG (Arbeitgeberin) und ...": the parties line opens with a preposition
+        a += len(_PARTIES_OPENING.match(sh, a, m.start()).group())  # type: ignore[union-attr]
         value = text[a:m.start()].split(",", maxsplit=1)[0].strip(" :-")
         if len(value) >= 2:
             return _field(value, TEXT_NAME)
@@ -591,9 +599,92 @@ def _rental(text: str, sh: str, today: date) -> dict[str, ExtractedField]:
     return out
 
 
+# payslip: the month's gross pay, "Bruttolohn 4'350.00" -> "4350.00"
+_GROSS = re.compile(
+    r"\b(?:bruttolohn|bruttogehalt|bruttoverdienst|brutto|total brutto|salaire brut|salario lordo|"
+    r"retribuzione lorda|gross (?:salary|pay))\b[^\n\d]{0,20}?(?=\d)"
+)
+_AMOUNT = re.compile(
+    r"(?P<int>\d{1,3}(?:[’'‘`´ ]\d{3})+|\d{1,3}(?:[.,]\d{3})+(?=[.,]\d{2}(?!\d))|\d{1,6})"
+    r"(?:[.,](?P<dec>\d{2}|-{1,2}))?(?![\d’'])"
+)
+# judgment: the court as the line that names it, the file number after its label, the date in the title
+_COURT_LINE = re.compile(
+    r"^[ \t]*(?:das |le |la |il )?(?:bundesverwaltungsgericht|bundesgericht|verwaltungsgericht|"
+    r"oberverwaltungsgericht|obergericht|kantonsgericht|bezirksgericht|amtsgericht|landgericht|"
+    r"verwaltungsrekurskommission|tribunale|tribunal|cour|corte)\b[^\n]{0,80}$",
+    re.M,
+)
+_FILE_NUMBER = re.compile(
+    r"\b(?:geschaftsnummer|geschafts-nr\.?|gesch\.-nr\.?|aktenzeichen|az\.|verfahrensnummer|"
+    r"verfahrens-nr\.?|dossiernummer|numero de dossier|n° de dossier|no de dossier|numero de la cause|"
+    r"incarto n\.?|incarto|numero d'incarto|case no\.?|file no\.?)[\s:]*"
+)
+_FILE_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9./\-_]*\d[A-Za-z0-9./\-_]*")
+_JUDGMENT_DATE = re.compile(
+    r"\b(?:urteil|entscheid|beschluss|jugement|arret|decision|sentenza|decisione)\s+(?:vom|du|del|dell')\s*"
+)
+# language certificate: which language (ISO 639-1) and the CEFR level
+_LANGUAGE_NAMES = (
+    (re.compile(r"\b(?:deutsch|german|allemand|tedesco|goethe|testdaf|osd)\b"), "de"),
+    (re.compile(r"\b(?:franzosisch|francais|french|francese|delf|dalf|tcf)\b"), "fr"),
+    (re.compile(r"\b(?:italienisch|italien|italiano|italian|celi|cils|plida)\b"), "it"),
+    (re.compile(r"\b(?:englisch|english|anglais|inglese|ielts|toefl)\b"), "en"),
+)
+_LEVEL_LABELLED = re.compile(
+    r"\b(?:niveau|level|livello|stufe|sprachniveau)\s*:?\s*(?P<l>[abc])\s?(?P<n>[12li])(?![a-z0-9])"
+)
+_LEVEL = re.compile(r"(?<![a-z0-9])(?P<l>[abc])(?P<n>[12])(?![a-z0-9])")
+
+
+def payslip_fields(text: str, sh: str, today: date) -> dict[str, ExtractedField]:
+    for m in _GROSS.finditer(sh):
+        _, eol = _line_bounds(sh, m.end())
+        amount = _AMOUNT.match(text, m.end(), eol)
+        if amount is None:
+            continue
+        whole = re.sub(r"\D", "", amount.group("int"))
+        dec = amount.group("dec") or "00"
+        value = f"{int(whole)}.{dec if dec.isdigit() else '00'}"
+        if int(whole) >= 100:  # "Bruttolohn 5.30 %" is a rate, not a wage
+            return {"monthlyGross": _field(value, TEXT_CODE)}
+    return {}
+
+
+def judgment_fields(text: str, sh: str, today: date) -> dict[str, ExtractedField]:
+    out: dict[str, ExtractedField] = {}
+    if (court := _COURT_LINE.search(sh)) is not None:
+        value = _CUT.split(text[court.start():court.end()].strip(), maxsplit=1)[0].strip(" ,:")
+        out["court"] = _field(value, TEXT_NAME)
+    for m in _FILE_NUMBER.finditer(sh):
+        _, eol = _line_bounds(sh, m.end())
+        if (number := _FILE_VALUE.match(text, m.end(), eol)) is not None:
+            out["fileNumber"] = _field(number.group().rstrip(".-/"), TEXT_CODE)
+            break
+    if (decided := _dated(sh, _JUDGMENT_DATE, today)) is not None:
+        out["decisionDate"] = decided
+    return out
+
+
+def language_certificate_fields(text: str, sh: str, today: date) -> dict[str, ExtractedField]:
+    out: dict[str, ExtractedField] = {}
+    found = [(m.start(), code) for pattern, code in _LANGUAGE_NAMES if (m := pattern.search(sh))]
+    if found:
+        out["language"] = _field(min(found)[1], TEXT_INFERRED)
+    level = _LEVEL_LABELLED.search(sh) or _LEVEL.search(sh)
+    if level is not None:
+        digit = "1" if level.group("n") in "li" else level.group("n")
+        labelled = level.re is _LEVEL_LABELLED
+        out["languageLevel"] = _field(f"{level.group('l').upper()}{digit}", TEXT_CODE if labelled else TEXT_INFERRED)
+    return out
+
+
 _TYPE_EXTRACTORS: dict[DocumentType, Callable[[str, str, date], dict[str, ExtractedField]]] = {
     DocumentType.EMPLOYMENT_CONTRACT: _employment,
     DocumentType.RENTAL_AGREEMENT: _rental,
+    DocumentType.PAYSLIP: payslip_fields,
+    DocumentType.COURT_DECISION: judgment_fields,
+    DocumentType.LANGUAGE_CERTIFICATE: language_certificate_fields,
 }
 
 

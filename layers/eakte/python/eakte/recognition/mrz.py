@@ -186,7 +186,18 @@ def _names(field_: str) -> tuple[str, str]:
     def clean(part: str) -> str:
         return " ".join(part.replace("<", " ").split())
 
-    return clean(primary), clean(secondary)
+    given = clean(secondary).split()
+    # the trailing fillers of the field misread as letters: 'JOERG<EEEE<<<', 'PARVANA<CE<<<'
+    while len(given) > 1 and _misread_fillers(given[-1]):
+        given.pop()
+    return clean(primary), " ".join(given)
+
+
+def _misread_fillers(token: str) -> bool:
+    """A token only of letters OCR makes of '<' (C, E, K, X; L only repeated): no given name.
+    'LEE' or 'ELLE' stay names; 'EEEE', 'CCCE', 'CE' do not."""
+    letters = set(token)
+    return len(token) >= 2 and letters <= set("CEKLX") and (len(letters) == 1 or "L" not in letters)
 
 
 def _sex(c: str) -> str | None:
