@@ -22,7 +22,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from cdk_nag import NagPackSuppression, NagSuppressions, RegexAppliesTo
 from constructs import Construct
 
-from eakte.settings import Names
+from eakte.settings import OAUTH_SCOPES, Names
 from infra import ROOT
 from infra.constructs.api import Api
 from infra.constructs.function import LOG_RETENTION
@@ -30,7 +30,6 @@ from infra.constructs.storage import Storage
 
 WEB_DIST = ROOT / "web" / "dist"
 LOG_RETENTION_DAYS = 365
-OAUTH_SCOPES = ("openid", "email", "profile")
 HSTS_MAX_AGE = Duration.days(365 * 2)
 
 PLACEHOLDER = """<!doctype html><html lang="de"><meta charset="utf-8"><title>eAkte Migration</title>
@@ -176,7 +175,10 @@ class Web(Construct):
         self._allow_callback(api, self.url)
         self._suppress_distribution()
 
-        config = {"auth": "cognito", "apiBaseUrl": "", "cognitoDomain": cognito_domain,
+        # web/src/auth.js reads this: the same code flow as locally, against Cognito's domain; the ID
+        # tokens' issuer is the user pool, not the hosted UI's domain.
+        config = {"auth": "oauth", "apiBaseUrl": "", "cognitoDomain": cognito_domain,
+                  "issuer": api.token_issuer,
                   "clientId": api.client.user_pool_client_id, "redirectUri": f"{self.url}/",
                   "scopes": list(OAUTH_SCOPES)}
         dist = dist or WEB_DIST
@@ -208,8 +210,9 @@ class Web(Construct):
 
     @staticmethod
     def _allow_callback(api: Api, url: str) -> None:
-        """Turn on the authorisation code grant (public client, PKCE enforced by the SPA) for the
-        app client, with this distribution as the only callback and sign-out URL."""
+        """Turn on the authorisation code grant for the app client (public: no secret; Cognito has no
+        switch to require PKCE, the SPA always sends an S256 challenge), with this distribution as the
+        only callback and sign-out URL."""
         client = api.client.node.default_child
         assert isinstance(client, cognito.CfnUserPoolClient)
         client.allowed_o_auth_flows_user_pool_client = True

@@ -77,6 +77,73 @@ def test_sign_in_is_the_hosted_ui_with_the_code_flow(textract):
     assert textract.of_type("AWS::Cognito::UserPoolDomain")
 
 
+def _render(value: Any) -> str:
+    """A CloudFormation string expression as readable text: Ref -> ${Ref:Id}, GetAtt -> ${Id.Attr}."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(_render(part) for part in parts)
+    if "Ref" in value:
+        return f"${{Ref:{value['Ref']}}}"
+    if "Fn::GetAtt" in value:
+        return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+    raise AssertionError(f"unexpected expression {value}")
+
+
+def _only(synth, resource_type: str) -> str:
+    (logical_id,) = synth.of_type(resource_type)
+    return logical_id
+
+
+def _deployed_config(synth) -> dict[str, Any]:
+    """config.json as the deployment writes it, with the deploy-time values rendered."""
+    (deployment,) = synth.of_type("Custom::CDKBucketDeployment").values()
+    p = deployment["Properties"]
+    for key, markers in zip(p["SourceObjectKeys"], p["SourceMarkers"], strict=True):
+        path = synth.asset_dir(key) / "config.json"
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            for marker, expression in markers.items():
+                text = text.replace(marker, _render(expression))
+            return json.loads(text)
+    raise AssertionError("no config.json among the deployed sources")
+
+
+def test_app_client_is_a_public_code_flow_client_returning_only_to_the_distribution(textract):
+    from eakte.settings import OAUTH_SCOPES, SIGN_IN_TOKEN_TTL_S
+
+    p = textract.resources[_only(textract, "AWS::Cognito::UserPoolClient")]["Properties"]
+    assert p["AllowedOAuthFlows"] == ["code"] and p["AllowedOAuthFlowsUserPoolClient"] is True
+    assert p["GenerateSecret"] is False  # a browser cannot keep a secret: PKCE protects the code instead
+    assert p["AllowedOAuthScopes"] == list(OAUTH_SCOPES)
+    assert p["SupportedIdentityProviders"] == ["COGNITO"]
+    cdn = f"https://${{{_only(textract, 'AWS::CloudFront::Distribution')}.DomainName}}/"
+    assert [_render(u) for u in p["CallbackURLs"]] == [cdn]
+    assert [_render(u) for u in p["LogoutURLs"]] == [cdn]
+    assert p["TokenValidityUnits"]["IdToken"] == "minutes" and p["IdTokenValidity"] * 60 == SIGN_IN_TOKEN_TTL_S
+
+
+def test_deployed_config_json_points_the_app_at_the_hosted_ui(textract):
+    from eakte.settings import OAUTH_SCOPES, EnvVar
+
+    config = _deployed_config(textract)
+    assert config["auth"] == "oauth" and "development" not in config  # the dev marking is local only
+    assert config["clientId"] == f"${{Ref:{_only(textract, 'AWS::Cognito::UserPoolClient')}}}"
+    domain = _only(textract, "AWS::Cognito::UserPoolDomain")
+    assert config["cognitoDomain"].startswith(f"https://${{Ref:{domain}}}.auth.")
+    assert config["redirectUri"] == f"https://${{{_only(textract, 'AWS::CloudFront::Distribution')}.DomainName}}/"
+    client = textract.resources[_only(textract, "AWS::Cognito::UserPoolClient")]["Properties"]
+    assert [config["redirectUri"]] == [_render(u) for u in client["CallbackURLs"]]
+    assert config["scopes"] == list(OAUTH_SCOPES)
+    # the issuer the app checks in the ID token is the one the API verifies
+    (issuer,) = [r["Properties"]["Environment"]["Variables"][EnvVar.JWT_ISSUER]
+                 for r in textract.of_type("AWS::Lambda::Function").values()
+                 if EnvVar.JWT_ISSUER in r["Properties"].get("Environment", {}).get("Variables", {})]
+    assert config["issuer"] == _render(issuer)
+    assert config["issuer"].startswith("https://cognito-idp.")
+
+
 def test_the_app_and_its_sign_in_configuration_are_deployed(textract):
     (deployment,) = textract.of_type("Custom::CDKBucketDeployment").values()
     p = deployment["Properties"]

@@ -14,6 +14,6 @@ export function fakeApi(routes = {}) {
 }
 
 export function renderWith(ui, { api = fakeApi(), locale = "de-CH", session = null } = {}) {
-  const context = { t: translator(locale), locale, api, session, config: { auth: "local" } };
+  const context = { t: translator(locale), locale, api, session, config: { auth: "oauth", development: true } };
   return { api, ...render(<AppContext.Provider value={context}>{ui}</AppContext.Provider>) };
 }

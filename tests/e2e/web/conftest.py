@@ -124,9 +124,12 @@ def screen(axe_report: dict[str, Any]) -> Any:
 
 
 def sign_in(page: Any, role: str, subject: str | None = None, tenant: str | None = None) -> None:
-    """The development sign-in, as a person uses it."""
+    """The development sign-in, as a person uses it: the code flow with PKCE through the local
+    issuer's sign-in page (/local/oauth2/authorize), back to the app with a code."""
     page.goto("/")
     page.get_by_role("heading", name="Anmelden").wait_for()
+    page.get_by_role("button", name="Weiter zur Entwicklungs-Anmeldung").click()
+    page.wait_for_url("**/local/oauth2/authorize?**")
     page.get_by_role("radio", name=ROLE_LABELS[role]).check()
     if subject:
         page.get_by_label("Benutzerkennung").fill(subject)

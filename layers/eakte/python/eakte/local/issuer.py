@@ -43,3 +43,14 @@ class DevIssuer:
         if team:
             claims[TEAM_CLAIM] = team
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self._kid})
+
+    def issue_access(self, subject: str, groups: list[str], client_id: str, scope: str, ttl_s: int,
+                     **extra: Any) -> str:
+        """An access token in Cognito's shape: no `aud`, the app client in `client_id`."""
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer, "sub": subject, "client_id": client_id, "token_use": "access", "scope": scope,
+            "iat": now, "exp": now + ttl_s, "jti": uuid.uuid4().hex, "username": subject, GROUPS_CLAIM: groups,
+            **extra,
+        }
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self._kid})
