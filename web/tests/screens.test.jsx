@@ -114,11 +114,9 @@ describe("document viewer", () => {
     expect(parts.filter((p) => p.field).map((p) => p.text)).toEqual(["14.03.1991"]);
   });
 
-  it("shows JPEG and PNG originals as the page, PDF and TIFF for download", () => {
-    expect(previewKind("image/jpeg")).toBe("image");
-    expect(previewKind("image/png")).toBe("image");
-    expect(previewKind("application/pdf")).toBe("none");
-    expect(previewKind("image/tiff")).toBe("none");
+  it("shows every scan type page by page, messages not", () => {
+    for (const type of ["image/jpeg", "image/png", "application/pdf", "image/tiff"]) expect(previewKind(type)).toBe("pages");
+    expect(previewKind("application/xml")).toBe("none");
   });
 });
 

@@ -121,7 +121,9 @@ def test_caseworker_finds_person_opens_document_and_corrects_from_inbox(
     assert "P<SYR" in ocr.inner_text().replace(" ", "")
     assert ocr.locator("mark").count() >= 1  # extracted fields highlighted in the text
     page.locator("img.page").wait_for()
-    assert page.locator("img.page").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('img.page')?.naturalWidth > 0")
+    # the MRZ and printed values are boxed on the photo of the data page
+    assert page.get_by_test_id("field-box").count() >= 5
     download = page.get_by_test_id("download")
     href = download.get_attribute("href")
     assert href and href.startswith("http://127.0.0.1:")
@@ -145,10 +147,16 @@ def test_caseworker_finds_person_opens_document_and_corrects_from_inbox(
     expect(page.locator("[data-testid=inbox-item][data-file='employment_contract_de.png']")).to_have_count(0)
     screen(page, "inbox-after-correction")
 
-    # a TIFF original: no page view in the browser, the OCR text and the download instead
+    # a two-page TIFF original: page images, switched with the keyboard
     page.get_by_role("link", name="police_report_de.tiff").click()
     page.get_by_role("heading", name="Dokument police_report_de.tiff").wait_for()
-    page.get_by_text("Für TIFF-Dokumente gibt es noch keine Seitenansicht.", exact=False).wait_for()
+    page.get_by_role("img", name="Seite 1 von 2 des Dokuments police_report_de.tiff").wait_for()
+    next_page = page.get_by_role("button", name="Nächste Seite")
+    next_page.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("img", name="Seite 2 von 2 des Dokuments police_report_de.tiff").wait_for()
+    page.keyboard.press("PageUp")
+    page.get_by_role("img", name="Seite 1 von 2 des Dokuments police_report_de.tiff").wait_for()
     assert "Polizei" in page.get_by_test_id("ocr-text").inner_text()
     assert page.get_by_test_id("download").get_attribute("href")
     screen(page, "document-tiff")
@@ -165,8 +173,42 @@ def test_caseworker_finds_person_opens_document_and_corrects_from_inbox(
     screen(page, "dossier-filtered")
 
 
+def test_pdf_page_with_highlighted_fields(uploaded: dict[str, Any], page: Any, stack: LocalClient,
+                                         screen: Any) -> None:
+    """A PDF in the viewer: the rendered page with the extracted fields boxed over it; pointing at
+    a field in the list highlights its box and the other way round."""
+    sender = stack.token("gemeinde-winterthur", ["municipality"], municipality=TENANT)
+    pdf = SCANS / "residence_permit_application_de.pdf"
+    submission_id = stack.upload(sender, pdf.name, pdf.read_bytes())
+    document_id = stack.wait(sender, submission_id, timeout_s=PIPELINE_TIMEOUT_MS / 1000)["documents"][0]["documentId"]
+
+    sign_in(page, "caseworker")
+    page.goto(f"/#/document/{document_id}")
+    page.get_by_role("heading", name=f"Dokument {pdf.name}").wait_for()
+    image = page.get_by_role("img", name=f"Seite 1 von 2 des Dokuments {pdf.name}")
+    image.wait_for()
+    page.wait_for_function("() => document.querySelector('img.page')?.naturalWidth > 1000")
+    boxes = page.get_by_test_id("field-box")
+    assert boxes.count() >= 4
+    # every box lies on the page image
+    frame = page.get_by_test_id("page-frame").bounding_box()
+    for i in range(boxes.count()):
+        b = boxes.nth(i).bounding_box()
+        assert frame["x"] - 1 <= b["x"] and b["x"] + b["width"] <= frame["x"] + frame["width"] + 1
+        assert frame["y"] - 1 <= b["y"] and b["y"] + b["height"] <= frame["y"] + frame["height"] + 1
+    # the birth date's box is where the page prints it: hover the list entry, the box lights up
+    row = page.locator("tr[data-field=birthDate]")
+    row.get_by_test_id("field-value").hover()
+    expect(page.locator(".field-box.active[data-field=birthDate]")).to_have_count(1)
+    # and focusing the box (keyboard) marks its row
+    page.get_by_role("button", name=re.compile(r"^Name: ")).first.focus()
+    expect(page.locator("tr.active[data-field=surname]")).to_have_count(1)
+    page.locator("tr[data-field=birthDate]").hover()
+    screen(page, "document-pdf")
+
+
 def test_auditor_sees_who_searched_and_filters(page: Any, stack: LocalClient, screen: Any) -> None:
-    reader = stack.token("sachbearbeiter-audit", ["caseworker"])
+    reader = stack.token("sachbearbeiter-audit", ["caseworker"], team="team-a")
     stack.get(reader, "/api/dossiers", q="Kovalenko")
     sign_in(page, "auditor")
     page.get_by_role("heading", name=re.compile("^Protokoll")).wait_for()
@@ -188,7 +230,7 @@ def test_messages_screen_and_french(page: Any, stack: LocalClient, screen: Any) 
     sender = stack.token("gemeinde-winterthur", ["municipality"], municipality=TENANT)
     message = repo_root() / "samples" / "messages" / "ech0020_move_in.xml"
     stack.upload(sender, message.name, message.read_bytes())
-    reader = stack.token("sachbearbeiterin", ["caseworker"])
+    reader = stack.token("sachbearbeiterin", ["caseworker"], team="team-a")
     deadline = time.monotonic() + 90
     while not stack.get(reader, "/api/messages")["items"]:
         assert time.monotonic() < deadline, "the message never reached the federal exchange"
@@ -218,9 +260,17 @@ def test_sign_in_with_the_keyboard_alone(page: Any, screen: Any) -> None:
     page.get_by_role("heading", name="Anmelden").wait_for()
     screen(page, "signin")
     assert "Entwicklungs-Anmeldung" in page.get_by_role("note").inner_text()
-    # the screen's heading takes the focus; from there Tab to the role group, arrow to
-    # "Revision" (auditor), Enter
+    # the screen's heading takes the focus; from there Tab to the button, Enter: to the local
+    # issuer's sign-in page (the code flow); there Tab to the role group, arrow to "Revision"
+    # (auditor), Enter
     page.wait_for_function("document.activeElement.tagName === 'H1'")
+    for _ in range(10):
+        if page.evaluate("document.activeElement.tagName") == "BUTTON":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/local/oauth2/authorize?**")
+    page.get_by_role("heading", name="Anmelden").wait_for()
     for _ in range(10):
         if page.evaluate("document.activeElement.name") == "role":
             break
