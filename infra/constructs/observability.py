@@ -106,6 +106,7 @@ class Observability(Construct):
             markdown=f"# eAkte pipeline ({names.stage})\nDocuments as the senders and caseworkers see them, "
                      f"then queues, functions and API. Every alarm: see `{RUNBOOK}`.", width=24, height=2))
         self.dashboard.add_widgets(*self._user_view())
+        self.dashboard.add_widgets(*self._federal_messages())
         for row in range(0, len(widgets), 3):
             self.dashboard.add_widgets(*widgets[row:row + 3])
         for row in range(0, len(machinery), 3):
@@ -142,6 +143,26 @@ class Observability(Construct):
                                    left=[self._metric(telemetry.OCR_PAGES, "ocr", label="pages read")],
                                    right=[self._metric(telemetry.TEXTRACT_THROTTLED, "ocr", label="throttled")],
                                    width=8),
+        ]
+
+    def _federal_messages(self) -> list[cloudwatch.IWidget]:
+        """The exchange with the federal register: sent, answered (positive or negative), dead."""
+        def metric(name_and_service: tuple[str, str], label: str) -> cloudwatch.Metric:
+            return self._metric(*name_and_service, label=label)
+
+        sent = metric(telemetry.MESSAGES_SENT, "sent")
+        acknowledged = metric(telemetry.MESSAGES_ACKNOWLEDGED, "acknowledged")
+        nacked = metric(telemetry.MESSAGES_NACKED, "refused (negative receipt)")
+        dead = metric(telemetry.MESSAGES_DEAD, "dead (every attempt failed, in the DLQ)")
+        refused = metric(telemetry.MESSAGES_REFUSED, "inbound refused (invalid, sender told)")
+        day = Duration.days(1)
+        return [
+            cloudwatch.GraphWidget(title="Federal messages per 5 minutes", left=[sent, acknowledged],
+                                   right=[nacked, dead, refused], width=12),
+            cloudwatch.SingleValueWidget(
+                title="Federal messages, last 24 hours",
+                metrics=[m.with_(period=day) for m in (sent, acknowledged, nacked, dead)], width=12,
+                set_period_to_time_range=True),
         ]
 
     # --- functions, API, Textract ---------------------------------------------------------------

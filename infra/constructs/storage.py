@@ -19,6 +19,7 @@ from constructs import Construct
 from eakte.settings import (
     ARCHIVE_RETENTION_DAYS,
     GSIS,
+    GSIS_KEYS_ONLY,
     INCOMING_PREFIX,
     INCOMING_RETENTION_DAYS,
     Names,
@@ -129,7 +130,8 @@ class Storage(Construct):
                 index_name=index_name,
                 partition_key=dynamodb.Attribute(name=pk, type=dynamodb.AttributeType.STRING),
                 sort_key=dynamodb.Attribute(name=sk, type=dynamodb.AttributeType.STRING),
-                projection_type=dynamodb.ProjectionType.ALL,
+                projection_type=dynamodb.ProjectionType.KEYS_ONLY if index_name in GSIS_KEYS_ONLY
+                else dynamodb.ProjectionType.ALL,
             )
 
         self.idempotency = dynamodb.Table(

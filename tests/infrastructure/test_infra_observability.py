@@ -65,3 +65,20 @@ def test_every_alarm_kind_has_a_runbook_entry(textract):
     for kind in kinds:
         assert f"`*-{kind}`" in runbook, f"no runbook section for {kind}"
     assert "python -m eakte.local.redrive" in runbook
+
+
+def test_dashboard_shows_federal_messages_sent_acknowledged_nacked_dead(textract):
+    (dashboard,) = textract.of_type("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"]).replace('\\"', '"')
+    widgets = re.findall(r'"title":"(Federal messages[^"]*)"', body)
+    assert widgets == ["Federal messages per 5 minutes", "Federal messages, last 24 hours"]
+    for name, service in (telemetry.MESSAGES_SENT, telemetry.MESSAGES_ACKNOWLEDGED, telemetry.MESSAGES_NACKED,
+                          telemetry.MESSAGES_DEAD, telemetry.MESSAGES_REFUSED):
+        # the metric as the function emits it: namespace, name, and its service (the function's folder)
+        assert f'["{telemetry.NAMESPACE}","{name}","service","{service}"' in body, (name, service)
+    functions = {r["Properties"]["Environment"]["Variables"].get("POWERTOOLS_SERVICE_NAME")
+                 for r in textract.of_type("AWS::Lambda::Function").values()
+                 if "Environment" in r["Properties"]}
+    assert {"forward", "receipt", "exchange"} <= functions
+    # the messages come after the documents, before the machinery
+    assert body.index("DocumentsReceived") < body.index("Federal messages") < body.index("Function errors")

@@ -13,7 +13,9 @@ from eakte.settings import (
     CONSUMED_STAGES,
     DEFAULT_REGION,
     GROUPS,
+    GSI_BY_STATUS,
     GSIS,
+    GSIS_KEYS_ONLY,
     INCOMING_PREFIX,
     INCOMING_RETENTION_DAYS,
     LOCAL_ACCOUNT,
@@ -114,7 +116,7 @@ def test_kms_keys_rotate(textract):
     assert keys and all(k["Properties"]["EnableKeyRotation"] is True for k in keys.values())
 
 
-def test_records_table_has_pitr_kms_deletion_protection_and_the_three_gsis(textract):
+def test_records_table_has_pitr_kms_deletion_protection_and_the_gsis(textract):
     _, t = one(textract.of_type("AWS::DynamoDB::Table"), TableName=NAMES.table)
     p = t["Properties"]
     assert p["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
@@ -127,7 +129,9 @@ def test_records_table_has_pitr_kms_deletion_protection_and_the_three_gsis(textr
     for name, gsi in indexes.items():
         assert gsi["KeySchema"] == [{"AttributeName": f"{name}pk", "KeyType": "HASH"},
                                     {"AttributeName": f"{name}sk", "KeyType": "RANGE"}]
-        assert gsi["Projection"] == {"ProjectionType": "ALL"}
+        # the status index only counts documents: keys only, no second copy of every document
+        assert gsi["Projection"] == {"ProjectionType": "KEYS_ONLY" if name in GSIS_KEYS_ONLY else "ALL"}
+    assert indexes[GSI_BY_STATUS]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     assert all(a["AttributeType"] == "S" for a in p["AttributeDefinitions"])
 
 

@@ -1,4 +1,5 @@
-"""Every endpoint × every role (and a foreign tenant, and no token): who gets what. The matrix
+"""Every endpoint × every role (and a foreign tenant, a caseworker of another team, a caseworker
+without a team, and no token): who gets what. The matrix
 is recorded as a table in test-artifacts/role-matrix.md and checked against the expectation.
 Endpoints that appear in /api/openapi.json but not in ENDPOINTS below are still probed with
 every role (no 5xx, 401 without a token) and listed, so a new endpoint shows up here."""
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from eakte import wiring
-from eakte.models.document import Document, DocumentStatus, Dossier, SubmissionKind
+from eakte.models.document import Document, DocumentStatus, Dossier, DossierCandidate, SubmissionKind
 from tests.hostile.report import write_table
 from tests.integration.conftest import Harness
 
@@ -21,19 +22,26 @@ pytestmark = pytest.mark.integration
 
 OWNER = "bfs-261"
 FOREIGN = "bfs-351"
-# role -> (groups, tenant claim)
-ROLES: dict[str, tuple[list[str], str | None]] = {
-    "caseworker": (["caseworker"], None),
-    "teamlead": (["teamlead"], None),
-    "municipality": (["municipality"], OWNER),
-    "police": (["police"], "kapo-zh"),
-    "scanner": (["scanner"], "scan-ag"),
-    "auditor": (["auditor"], None),
-    "ops": (["ops"], None),
-    "foreign tenant": (["municipality"], FOREIGN),
-    "no token": ([], None),
+TEAM = "team-a"  # the team OWNER's submissions and dossiers go to (settings.TEAM_OF_TENANT)
+OTHER_TEAM = "team-b"
+# role -> (groups, tenant claim, team claim)
+ROLES: dict[str, tuple[list[str], str | None, str | None]] = {
+    "caseworker": (["caseworker"], None, TEAM),
+    "teamlead": (["teamlead"], None, None),
+    "municipality": (["municipality"], OWNER, None),
+    "police": (["police"], "kapo-zh", None),
+    "scanner": (["scanner"], "scan-ag", None),
+    "auditor": (["auditor"], None, None),
+    "ops": (["ops"], None, None),
+    "foreign tenant": (["municipality"], FOREIGN, None),
+    "foreign team": (["caseworker"], None, OTHER_TEAM),
+    "no team": (["caseworker"], None, None),
+    "no token": ([], None, None),
 }
-READERS = {"caseworker": 200, "teamlead": 200}
+# a caseworker of another team gets "not found" for the team's records (their existence is not
+# revealed), lists without them; a caseworker without a team is refused (403 team_required)
+READERS = {"caseworker": 200, "teamlead": 200, "foreign team": 404}
+LISTS = {"caseworker": 200, "teamlead": 200, "foreign team": 200}
 
 
 @dataclass(frozen=True)
@@ -58,9 +66,13 @@ def _endpoints(ids: dict[str, str]) -> list[Endpoint]:
                  READERS),
         Endpoint("PATCH", "/api/documents/{document_id}", f"/api/documents/{ids['document']}", READERS,
                  {"documentType": "employment_contract", "reason": "role matrix"}),
-        Endpoint("GET", "/api/inbox", "/api/inbox", READERS),
-        Endpoint("GET", "/api/dossiers", "/api/dossiers?q=Haddad", READERS),
+        Endpoint("GET", "/api/inbox", "/api/inbox", LISTS),
+        Endpoint("GET", "/api/dossiers", "/api/dossiers?q=Haddad", LISTS),
         Endpoint("GET", "/api/dossiers/{dossier_id}", f"/api/dossiers/{ids['dossier']}", READERS),
+        Endpoint("PATCH", "/api/dossiers/{dossier_id}", f"/api/dossiers/{ids['dossier']}", {"teamlead": 200},
+                 {"team": TEAM, "reason": "role matrix"}),
+        Endpoint("GET", "/api/messages", "/api/messages", {**LISTS, "municipality": 200, "police": 200,
+                                                           "foreign tenant": 200}),
         Endpoint("GET", "/api/audit", f"/api/audit?dossierId={ids['dossier']}", {"auditor": 200}),
         Endpoint("GET", "/api/ops/overview", "/api/ops/overview", {"ops": 200}),
         Endpoint("GET", "/api/openapi.json", "/api/openapi.json", {r: 200 for r in ROLES}),
@@ -76,19 +88,26 @@ def _world(h: Harness) -> dict[str, str]:
     now = datetime.now(UTC)
     records = wiring.records()
     records.put_dossier(Dossier(dossier_id="D-MATRIX", surname="Haddad", given_names="Amina",
-                                birth_date=date(1990, 3, 12), created_at=now))
+                                birth_date=date(1990, 3, 12), created_at=now, team=TEAM))
     records.create_document(Document(
         document_id="doc-matrix", submission_id=upload["submissionId"], tenant=OWNER, kind=SubmissionKind.SCAN,
         status=DocumentStatus.INDEXED, filename="vertrag.pdf", source_bucket=h.aws.intake_bucket,
         source_key=upload["upload"]["fields"]["key"], original_key="documents/doc-matrix/original.pdf",
         document_type="employment_contract", confidence=0.9, dossier_id="D-MATRIX", received_at=now,
         updated_at=now))
+    # and one in the team's inbox, with the dossier as candidate
+    records.create_document(Document(
+        document_id="doc-matrix-inbox", submission_id=upload["submissionId"], tenant=OWNER,
+        kind=SubmissionKind.SCAN, status=DocumentStatus.NEEDS_REVIEW, reason="no_dossier_match",
+        filename="brief.pdf", source_bucket=h.aws.intake_bucket, source_key=upload["upload"]["fields"]["key"],
+        document_type="correspondence", confidence=0.9, team=TEAM, received_at=now, updated_at=now,
+        candidates=[DossierCandidate(dossier_id="D-MATRIX", score=0.6, reason="surname matches")]))
     return {"submission": upload["submissionId"], "document": "doc-matrix", "dossier": "D-MATRIX"}
 
 
 def _token(h: Harness, role: str) -> str | None:
-    groups, tenant = ROLES[role]
-    return h.token(groups, municipality=tenant, subject=f"matrix-{role}") if groups else None
+    groups, tenant, team = ROLES[role]
+    return h.token(groups, municipality=tenant, subject=f"matrix-{role}", team=team) if groups else None
 
 
 def _expected(endpoint: Endpoint, role: str) -> int:
@@ -119,7 +138,11 @@ def test_every_endpoint_with_every_role(h: Harness) -> None:
         for method in sorted(m.upper() for m in operations):
             if (method, template) in covered:
                 continue
-            path = re.sub(r"\{[^}]+\}", "matrix-unknown-id", template)
+            # an unknown id, of the parameter's type (an integer parameter gets a number)
+            integers = {p["name"] for p in operations[method.lower()].get("parameters", [])
+                        if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"}
+            path = re.sub(r"\{([^}]+)\}", lambda m, ints=integers: "1" if m.group(1) in ints
+                          else "matrix-unknown-id", template)
             cells = []
             for role in ROLES:
                 status, body = h.api(method, path, tokens[role], {} if method in {"POST", "PATCH", "PUT"} else None)
@@ -129,11 +152,23 @@ def test_every_endpoint_with_every_role(h: Harness) -> None:
             rows.append((f"{method} {template} (not in the matrix yet)", *cells))
 
     write_table("role-matrix.md", "Role × endpoint (HTTP status; foreign tenant = a municipality "
-                "that does not own the submission)", ("endpoint", *ROLES), rows)
+                f"that does not own the submission; foreign team = a caseworker of {OTHER_TEAM}, the records "
+                f"belong to {TEAM}; no team = a caseworker whose token names no team)", ("endpoint", *ROLES), rows)
     assert not wrong, wrong
+
+    # the lists a caseworker of another team got hold nothing of the team's
+    for path in ("/api/inbox", "/api/dossiers?q=Haddad"):
+        _, own = h.api("GET", path, tokens["caseworker"])
+        _, foreign = h.api("GET", path, tokens["foreign team"])
+        assert own["items"] and not [i for i in foreign["items"] if i.get("dossierId", "").startswith("D-MATRIX")
+                                     or i.get("documentId", "").startswith("doc-matrix")], foreign
+    status, body = h.api("GET", "/api/inbox", tokens["no team"])
+    assert (status, body["error"]["code"]) == (403, "team_required")
 
     # the reads above are in the audit trail, with actor and source address
     _, trail = h.api("GET", f"/api/audit?dossierId={ids['dossier']}", tokens["auditor"])
     seen = {(e["action"], e["actor"]) for e in trail["items"]}
-    for role in READERS:
+    for role in ("caseworker", "teamlead"):
         assert {("read_dossier", f"matrix-{role}"), ("correct_document", f"matrix-{role}")} <= seen
+    assert ("reassign_dossier", "matrix-teamlead") in seen
+    assert not {actor for _, actor in seen} & {"matrix-foreign team", "matrix-no team"}  # refused: nothing read

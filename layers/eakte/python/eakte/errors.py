@@ -46,3 +46,11 @@ class AuthError(EakteError):
 
 class ForbiddenError(EakteError):
     """Authenticated, but the role or tenant does not allow this."""
+
+    code = "forbidden"  # the API's error code
+
+
+class TeamRequiredError(ForbiddenError):
+    """A caseworker's token names no team (or an unknown one): they see nothing (fail closed)."""
+
+    code = "team_required"

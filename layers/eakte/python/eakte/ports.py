@@ -83,6 +83,8 @@ class DossierQuery:
     # transliteration keys (logic.names.name_keys): dossiers with ANY of these name keys
     name_keys: tuple[str, ...] = ()
     limit: int = 25
+    # only dossiers owned by one of these teams (a caseworker's scope, eakte.logic.teams); None: all
+    teams: frozenset[str] | None = None
 
 
 class RecordStore(ABC):
@@ -114,7 +116,8 @@ class RecordStore(ABC):
     def documents_of_submission(self, submission_id: str) -> list[Document]: ...
 
     @abstractmethod
-    def inbox(self, limit: int = 100) -> list[Document]: ...
+    def inbox(self, limit: int = 100, teams: frozenset[str] | None = None) -> list[Document]:
+        """Documents that need a human, of these teams' inboxes (None: every team's)."""
 
     @abstractmethod
     def documents_of_dossier(self, dossier_id: str) -> list[Document]: ...
@@ -185,9 +188,10 @@ class FederalOutbox(ABC):
     """The ordered outbox (SQS FIFO): one message group per person, deduplicated by message id."""
 
     @abstractmethod
-    def enqueue(self, message_id: str, group_id: str, requeued: int = 0) -> str:
+    def enqueue(self, message_id: str, group_id: str, requeued: int = 0, correlation_id: str | None = None) -> str:
         """Queue the message for delivery at the end of its group (`requeued`: how often it was put
-        back behind an earlier message of the person); returns the queue's message id."""
+        back behind an earlier message of the person; `correlation_id`: for the forward stage's
+        logs); returns the queue's message id."""
 
 
 class MessageStore(ABC):

@@ -30,6 +30,15 @@ PIPELINE_LATENCY = "PipelineLatency"  # seconds from intake to INDEXED / NEEDS_R
 TEXTRACT_THROTTLED = "TextractThrottled"  # Textract said "slow down" (after botocore's own retries)
 INJECTED_FAULTS = "InjectedFaults"  # fault injection (eakte.faults) is on: never in production
 DETAIL_DIMENSIONS = ("tenant", "documentType")
+# any stage: a record failed its last attempt and SQS moves it to the stage's DLQ (lambda_support)
+DEAD_LETTERED = "RecordsDeadLettered"
+
+# Federal messages (eakte.exchange), by the function (service dimension) that counts them:
+MESSAGES_SENT = ("MessagesForwarded", "forward")  # the federal endpoint accepted a delivery
+MESSAGES_ACKNOWLEDGED = ("MessagesAcknowledged", "receipt")  # positive eCH-0090 receipt
+MESSAGES_NACKED = ("MessagesNacked", "receipt")  # negative receipt: the federal register refused it
+MESSAGES_DEAD = (DEAD_LETTERED, "forward")  # every delivery attempt failed: DEAD, waiting in the DLQ
+MESSAGES_REFUSED = ("MessagesRejected", "exchange")  # an inbound message failed validation (sender NACKed)
 
 
 def count_document(metrics: Metrics, doc: Document, now_s: float | None = None) -> None:

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError, ThrottledError, TransientError
 from eakte.logic.names import name_keys, name_tokens, normalise_reference
+from eakte.logic.teams import dossier_team, inbox_team
 from eakte.models.document import AuditEvent, Document, DocumentStatus, Dossier, Submission
 from eakte.ports import (
     AuditTrail,
@@ -26,7 +27,7 @@ from eakte.ports import (
     Queue,
     RecordStore,
 )
-from eakte.settings import GSI_BY_DOSSIER, GSI_BY_PARENT, GSI_INBOX, Stage, queue_env
+from eakte.settings import GSI_BY_DOSSIER, GSI_BY_PARENT, GSI_INBOX, TEAMS, Stage, queue_env
 
 _THROTTLE_CODES = frozenset({
     "ThrottlingException", "Throttling", "ProvisionedThroughputExceededException",
@@ -167,12 +168,24 @@ class SqsQueue(Queue):
 _NAME_PREFIX = 3  # lookup partitions hold names sharing their first three letters
 
 
+def status_partition(status: DocumentStatus) -> dict[str, str]:
+    """The partition of the status index (gsi4) that holds the documents with this status."""
+    return {"S": f"DOCSTATUS#{status.value}"}
+
+
+def status_index_keys(doc: Document) -> tuple[dict[str, str], dict[str, str]]:
+    """gsi4pk, gsi4sk of a document: its status, then the newest change first when read backwards."""
+    return status_partition(doc.status), {"S": f"{doc.updated_at.isoformat()}#{doc.document_id}"}
+
+
 class DynamoRecordStore(RecordStore):
     """One table with overloaded keys:
 
     SUB#id / SUB      submission; gsi1 = TENANT#tenant / createdAt#id
-    DOC#id / DOC      document;   gsi1 = SUB#submission / DOC#id, gsi2 = INBOX (sparse),
-                                  gsi3 = DOS#dossier / receivedAt#id (sparse)
+    DOC#id / DOC      document;   gsi1 = SUB#submission / DOC#id, gsi2 = INBOX#team / receivedAt#id
+                                  (sparse; "INBOX" without a team: written before teams existed),
+                                  gsi3 = DOS#dossier / receivedAt#id (sparse),
+                                  gsi4 = DOCSTATUS#status / updatedAt#id (keys only: counts per status)
     DOS#id / DOS      dossier
     LOOKUP#NAME#abc / token#dossier, LOOKUP#BIRTH#date / dossier, LOOKUP#REF#ref / dossier,
     LOOKUP#PHON#key / dossier   (transliteration key of a name token, logic.names.name_keys)
@@ -250,11 +263,13 @@ class DynamoRecordStore(RecordStore):
             "body": {"S": doc.model_dump_json()},
         }
         if doc.status is DocumentStatus.NEEDS_REVIEW:
-            item["gsi2pk"] = {"S": "INBOX"}
+            item["gsi2pk"] = {"S": f"INBOX#{inbox_team(doc)}"}
             item["gsi2sk"] = {"S": f"{doc.received_at.isoformat()}#{doc.document_id}"}
         if doc.dossier_id:
             item["gsi3pk"] = {"S": f"DOS#{doc.dossier_id}"}
             item["gsi3sk"] = {"S": f"{doc.received_at.isoformat()}#{doc.document_id}"}
+        # derived from the item itself, so retries and re-deliveries cannot make the counts drift
+        item["gsi4pk"], item["gsi4sk"] = status_index_keys(doc)
         return item
 
     def create_document(self, document: Document) -> bool:
@@ -287,9 +302,17 @@ class DynamoRecordStore(RecordStore):
         return self._documents(self._query("gsi1pk = :p", {":p": {"S": f"SUB#{submission_id}"}},
                                            index=GSI_BY_PARENT))
 
-    def inbox(self, limit: int = 100) -> list[Document]:
-        return self._documents(self._query("gsi2pk = :p", {":p": {"S": "INBOX"}}, index=GSI_INBOX,
-                                           limit=limit))
+    def inbox(self, limit: int = 100, teams: frozenset[str] | None = None) -> list[Document]:
+        found: list[Document] = []
+        for team in sorted(teams if teams is not None else TEAMS):
+            found += self._documents(self._query("gsi2pk = :p", {":p": {"S": f"INBOX#{team}"}}, index=GSI_INBOX,
+                                                 limit=limit - len(found)))
+            if len(found) >= limit:
+                return found
+        # documents that went to the inbox before teams existed, routed now
+        legacy = self._documents(self._query("gsi2pk = :p", {":p": {"S": "INBOX"}}, index=GSI_INBOX, limit=limit))
+        found += [d for d in legacy if teams is None or inbox_team(d) in teams]
+        return found[:limit]
 
     def documents_of_dossier(self, dossier_id: str) -> list[Document]:
         return self._documents(self._query("gsi3pk = :p", {":p": {"S": f"DOS#{dossier_id}"}},
@@ -335,9 +358,14 @@ class DynamoRecordStore(RecordStore):
             candidate_sets.append(set().union(*(self._ids(f"LOOKUP#PHON#{k}") for k in query.name_keys)))
         if not candidate_sets:
             return []
-        ids = sorted(set.intersection(*candidate_sets))[: query.limit]
-        found = [self.get_dossier(i) for i in ids]
-        return [d for d in found if d is not None]
+        found: list[Dossier] = []
+        for i in sorted(set.intersection(*candidate_sets)):
+            dossier = self.get_dossier(i)
+            if dossier is not None and (query.teams is None or dossier_team(dossier) in query.teams):
+                found.append(dossier)
+                if len(found) >= query.limit:
+                    break
+        return found
 
 
 AUDIT_DAYS_WITHOUT_DOSSIER = 7

@@ -9,6 +9,7 @@ from typing import Any
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError
 from eakte.logic.names import name_keys, name_tokens, normalise_reference
+from eakte.logic.teams import dossier_team, inbox_team
 from eakte.models.document import (
     AuditEvent,
     Document,
@@ -149,8 +150,9 @@ class MemoryRecordStore(RecordStore):
     def documents_of_submission(self, submission_id: str) -> list[Document]:
         return [d for d in self.documents.values() if d.submission_id == submission_id]
 
-    def inbox(self, limit: int = 100) -> list[Document]:
-        return [d for d in self.documents.values() if d.status is DocumentStatus.NEEDS_REVIEW][:limit]
+    def inbox(self, limit: int = 100, teams: frozenset[str] | None = None) -> list[Document]:
+        return [d for d in self.documents.values() if d.status is DocumentStatus.NEEDS_REVIEW
+                and (teams is None or inbox_team(d) in teams)][:limit]
 
     def documents_of_dossier(self, dossier_id: str) -> list[Document]:
         return [d for d in self.documents.values() if d.dossier_id == dossier_id]
@@ -181,6 +183,8 @@ class MemoryRecordStore(RecordStore):
                 if normalise_reference(query.reference) not in refs:
                     return False
             if query.name_keys and not set(query.name_keys) & self._name_keys(d):
+                return False
+            if query.teams is not None and dossier_team(d) not in query.teams:
                 return False
             return bool(query.name or query.birth_date or query.reference or query.name_keys)
 

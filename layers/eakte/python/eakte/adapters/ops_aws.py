@@ -1,6 +1,7 @@
-"""PipelineMonitor on SQS and DynamoDB: queue attributes, a peek into each DLQ, a projected scan
-of the records table for the status counts. Read-only (a DLQ peek makes its messages invisible
-for one second and raises their receive count, which a DLQ does not act on)."""
+"""PipelineMonitor on SQS and DynamoDB: queue attributes, a peek into each DLQ, and the documents per
+status counted on the keys-only status index (gsi4, Select=COUNT per status; no table scan).
+Read-only (a DLQ peek makes its messages invisible for one second and raises their receive count,
+which a DLQ does not act on)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from eakte.adapters.aws import translate_client_error
+from eakte.adapters.aws import status_index_keys, status_partition, translate_client_error
 from eakte.logic.ops import DeadMessage, PipelineMonitor, QueueState
 from eakte.models.document import Document, DocumentStatus
-from eakte.settings import Names, Stage
+from eakte.settings import GSI_BY_STATUS, Names, Stage
 
 _ATTRIBUTES = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
                "ApproximateNumberOfMessagesDelayed"]
@@ -82,34 +83,75 @@ class AwsPipelineMonitor(PipelineMonitor):
                 body=m["Body"][:500]))
         return out
 
-    def _scan(self, limit: int, **args: Any) -> tuple[list[dict[str, Any]], bool]:
-        args = {"TableName": self._table, **args}
-        items: list[dict[str, Any]] = []
+    def _status_query(self, status: DocumentStatus, **args: Any) -> dict[str, Any]:
         try:
-            while True:
-                r = self._ddb.scan(**args)
-                items.extend(r.get("Items", []))
-                if "LastEvaluatedKey" not in r:
-                    return items, False
-                if len(items) >= limit:
-                    return items, True
-                args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
+            return self._ddb.query(TableName=self._table, IndexName=GSI_BY_STATUS, KeyConditionExpression="gsi4pk = :p",
+                                   ExpressionAttributeValues={":p": status_partition(status)}, **args)
         except ClientError as e:
-            raise translate_client_error(e, "scan documents") from e
+            raise translate_client_error(e, f"query documents {status.value}") from e
+
+    def count(self, status: DocumentStatus) -> int:
+        """Documents with this status: Select=COUNT over the status's partition of the keys-only index
+        (each page counts up to 1 MB of keys, some 10,000 documents; nothing is fetched)."""
+        total, args = 0, {"Select": "COUNT"}
+        while True:
+            r = self._status_query(status, **args)
+            total += r["Count"]
+            if "LastEvaluatedKey" not in r:
+                return total
+            args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
 
     def documents_by_status(self, limit: int) -> tuple[dict[str, int], bool]:
-        items, more = self._scan(limit, FilterExpression="sk = :doc", ProjectionExpression="#s",
-                                 ExpressionAttributeNames={"#s": "status"},
-                                 ExpressionAttributeValues={":doc": {"S": "DOC"}})
-        counts: dict[str, int] = {}
-        for item in items:
-            status = item.get("status", {}).get("S", "?")
-            counts[status] = counts.get(status, 0) + 1
-        return counts, more
+        # every document counted, in every status: the index is written with the item, so a retried or
+        # re-delivered stage (status-conditional writes) cannot make a count drift, unlike a counter
+        return {status.value: self.count(status) for status in DocumentStatus}, False
 
     def failed_documents(self, limit: int) -> list[Document]:
-        items, _ = self._scan(limit, FilterExpression="sk = :doc AND #s = :failed",
-                              ExpressionAttributeNames={"#s": "status"},
-                              ExpressionAttributeValues={":doc": {"S": "DOC"},
-                                                         ":failed": {"S": DocumentStatus.FAILED.value}})
-        return [Document.model_validate_json(i["body"]["S"]) for i in items[:limit]]
+        """The newest FAILED documents (the index sorts a status's documents by their last change)."""
+        keys = self._status_query(DocumentStatus.FAILED, ScanIndexForward=False, Limit=limit,
+                                  ProjectionExpression="pk, sk").get("Items", [])
+        return self._bodies([{"pk": k["pk"], "sk": k["sk"]} for k in keys])
+
+    def _bodies(self, keys: list[dict[str, Any]]) -> list[Document]:
+        found: list[Document] = []
+        for start in range(0, len(keys), 100):  # BatchGetItem takes 100 keys
+            request: dict[str, Any] = {self._table: {"Keys": keys[start:start + 100], "ProjectionExpression": "body"}}
+            while request:
+                try:
+                    r = self._ddb.batch_get_item(RequestItems=request)
+                except ClientError as e:
+                    raise translate_client_error(e, "batch_get_item documents") from e
+                found += [Document.model_validate_json(i["body"]["S"]) for i in r["Responses"].get(self._table, [])]
+                request = r.get("UnprocessedKeys") or {}
+        return sorted(found, key=lambda d: d.updated_at, reverse=True)
+
+
+def backfill_status_index(dynamodb: Any, table: str) -> int:
+    """Give documents written before the status index existed their index keys (one scan, once per
+    deployment). Conditional on the status read, so a document a stage moves meanwhile keeps the keys
+    that stage wrote. Returns how many documents got keys."""
+    args: dict[str, Any] = {"TableName": table, "FilterExpression": "sk = :doc AND attribute_not_exists(gsi4pk)",
+                            "ExpressionAttributeValues": {":doc": {"S": "DOC"}}}
+    done = 0
+    while True:
+        try:
+            r = dynamodb.scan(**args)
+        except ClientError as e:
+            raise translate_client_error(e, "scan documents without status keys") from e
+        for item in r.get("Items", []):
+            doc = Document.model_validate_json(item["body"]["S"])
+            partition, sort = status_index_keys(doc)
+            try:
+                dynamodb.update_item(
+                    TableName=table, Key={"pk": item["pk"], "sk": item["sk"]},
+                    UpdateExpression="SET gsi4pk = :p, gsi4sk = :s",
+                    ConditionExpression="attribute_not_exists(gsi4pk) AND #st = :status",
+                    ExpressionAttributeNames={"#st": "status"},
+                    ExpressionAttributeValues={":p": partition, ":s": sort, ":status": {"S": doc.status.value}})
+                done += 1
+            except ClientError as e:
+                if e.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise translate_client_error(e, f"backfill {doc.document_id}") from e
+        if "LastEvaluatedKey" not in r:
+            return done
+        args["ExclusiveStartKey"] = r["LastEvaluatedKey"]

@@ -13,6 +13,7 @@ from eakte.settings import (
     ARCHIVE_RETENTION_DAYS,
     DEFAULT_REGION,
     GSIS,
+    GSIS_KEYS_ONLY,
     INCOMING_PREFIX,
     LOCAL_ACCOUNT,
     STAGES,
@@ -132,7 +133,8 @@ def _tables(aws: LocalAws) -> None:
     for gsi in GSIS:
         attrs += [{"AttributeName": f"{gsi}pk", "AttributeType": "S"},
                   {"AttributeName": f"{gsi}sk", "AttributeType": "S"}]
-        gsis.append({"IndexName": gsi, "Projection": {"ProjectionType": "ALL"},
+        projection = "KEYS_ONLY" if gsi in GSIS_KEYS_ONLY else "ALL"
+        gsis.append({"IndexName": gsi, "Projection": {"ProjectionType": projection},
                      "KeySchema": [{"AttributeName": f"{gsi}pk", "KeyType": "HASH"},
                                    {"AttributeName": f"{gsi}sk", "KeyType": "RANGE"}]})
     ddb.create_table(TableName=aws.names.table, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=attrs,

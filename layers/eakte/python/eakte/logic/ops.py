@@ -70,7 +70,8 @@ class PipelineMonitor(ABC):
 
     @abstractmethod
     def documents_by_status(self, limit: int) -> tuple[dict[str, int], bool]:
-        """Documents per status (at most `limit` counted; True when more exist)."""
+        """Documents per status, and True when the counts are incomplete (a monitor that cannot count
+        every document stops at `limit`; the AWS one counts on the status index, never incomplete)."""
 
     @abstractmethod
     def failed_documents(self, limit: int) -> list[Document]:
