@@ -35,6 +35,7 @@ from samples.events import event_message_id, event_person, person_event  # noqa:
 
 EVENTS_PER_PERSON = 10
 UPLOAD_THREADS = 8
+STALL_S = 20  # a wave without progress this long: look for uploads refused before the exchange
 
 
 def exchange_done(base: str) -> int:
@@ -50,7 +51,7 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
     with local_stack(url) as base:
         client = LocalClient(base, timeout_s=60)
         sender = client.token("bench-municipality", ["municipality"], municipality="bfs-bench")
-        reader = client.token("bench-caseworker", ["caseworker"])
+        reader = client.token("bench-caseworker", ["caseworker"], team="team-a")
         federal = f"{base}/local/federal"
         requests.post(f"{federal}/control", json={"reset": True, "failureRate": failure_rate}, timeout=10)
         uploads: dict[tuple[int, int], tuple[str, float]] = {}
@@ -63,6 +64,17 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
             submission = client.upload(sender, f"event-{p}-{seq}.xml", person_event(event_person(p), seq, run=run_id))
             uploads[item] = (submission, started)
 
+        refused: dict[tuple[int, int], str] = {}  # uploads the pipeline refused before the exchange
+
+        def refused_at_intake(wave: list[tuple[int, int]]) -> None:
+            """A wave that stalls: find uploads that intake REJECTED (they never reach the exchange
+            and count as lost below) instead of waiting for them until the timeout."""
+            for item in wave:
+                if item not in refused:
+                    view = client.get(sender, f"/api/submissions/{uploads[item][0]}")
+                    if view["status"] == "REJECTED":
+                        refused[item] = "; ".join(f"{d['reason']}: {d.get('reasonDetail')}" for d in view["documents"])
+
         with ThreadPoolExecutor(max_workers=UPLOAD_THREADS) as pool:
             for number, wave in enumerate(waves):
                 if not wave:
@@ -72,15 +84,22 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
                     requests.post(f"{federal}/control", json={"downForSeconds": outage_s}, timeout=10)
                 list(pool.map(upload, wave))
                 deadline = time.monotonic() + timeout_s
-                while exchange_done(base) - done_before < len(uploads):  # accepted before the next wave
+                progress, stalled_since = -1, time.monotonic()
+                # accepted by the exchange before the next wave
+                while (done := exchange_done(base) - done_before) < len(uploads) - len(refused):
                     if time.monotonic() > deadline:
                         raise TimeoutError(f"wave {number}: the exchange stage did not accept the uploads")
+                    if done != progress:
+                        progress, stalled_since = done, time.monotonic()
+                    elif time.monotonic() - stalled_since > STALL_S:
+                        refused_at_intake(wave)
+                        stalled_since = time.monotonic()
                     time.sleep(0.2)
         uploaded_s = time.time() - t0
         deadline = time.monotonic() + timeout_s
         while True:
             stats = requests.get(f"{federal}/stats", timeout=10).json()
-            if stats["accepted"] >= len(plan) and stats["pendingReceipts"] == 0:
+            if stats["accepted"] >= len(plan) - len(refused) and stats["pendingReceipts"] == 0:
                 break
             if time.monotonic() > deadline:
                 break  # counted as lost below
@@ -96,7 +115,7 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
             return item, (items[0] if items else None)
 
         with ThreadPoolExecutor(max_workers=UPLOAD_THREADS) as pool:
-            outcomes = dict(pool.map(outcome, list(uploads)))
+            outcomes = dict(pool.map(outcome, [item for item in uploads if item not in refused]))
         stats = requests.get(f"{federal}/stats?arrivals=1", timeout=30).json()
         local = requests.get(f"{base}/local/stats", timeout=10).json()
 
@@ -126,6 +145,7 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
         "lost": len(plan) - len(acknowledged),
         "duplicated": stats["duplicates"],
         "out_of_order": out_of_order,
+        "refused_at_intake": {f"event-{p}-{seq}": reason for (p, seq), reason in refused.items()},
         "transient_failures_injected": stats["transientFailures"],
         "refused_while_down": stats["refusedWhileDown"],
         "uploads_s": round(uploaded_s, 1),
@@ -149,7 +169,9 @@ def print_table(r: dict[str, Any]) -> None:
         ("upload→ACKNOWLEDGED p50", f"{r['upload_to_ack_p50_s']} s"),
         ("upload→ACKNOWLEDGED p95", f"{r['upload_to_ack_p95_s']} s"),
         ("acknowledged", r["acknowledged"]),
-        ("lost", r["lost"]),
+        ("lost", r["lost"] if not r["refused_at_intake"] else
+         f"{r['lost']} ({len(r['refused_at_intake'])} refused at intake: "
+         f"{'; '.join(sorted(set(r['refused_at_intake'].values())))[:200]})"),
         ("duplicated", r["duplicated"]),
         ("out of order", r["out_of_order"]),
     ]

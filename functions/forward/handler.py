@@ -60,13 +60,14 @@ def record_handler(record: SQSRecord) -> None:
     if group in _failed_groups:
         raise GroupBlockedError(f"message group {group} has an undelivered earlier message")
     try:
-        if not service().turn(message_id):
+        delivered = service().forward(message_id)
+        if delivered is None:  # not its turn
             if requeued >= MAX_REQUEUES:
                 raise GroupBlockedError(f"{message_id} waits for an earlier message of {group}")
-            exchange_wiring.outbox().enqueue(message_id, group, requeued + 1)  # behind the earlier one
+            exchange_wiring.outbox().enqueue(message_id, group, requeued + 1,  # behind the earlier one
+                                             correlation_id=record.json_body.get("correlationId"))
             logger.info("forward requeued", message_id=message_id, requeued=requeued + 1)
             return
-        delivered = service().deliver(message_id)
     except Exception:
         _failed_groups.add(group)
         raise

@@ -22,6 +22,8 @@ def service() -> ReceiptService:
 
 def record_handler(record: SQSRecord) -> None:
     message = service().apply(str(record.json_body["receipt"]).encode("utf-8"))
+    if message.correlation_id:  # the receipt names only our message id: its upload's correlation id
+        logger.set_correlation_id(message.correlation_id)
     logger.info("receipt", message_id=message.message_id, status=message.status.value)
     metrics.add_metric(name=f"Messages{message.status.value.title()}", unit="Count", value=1)
 

@@ -23,7 +23,7 @@ def wait_for(client: LocalClient, token: str, submission_id: str, status: str, t
 
 def test_uploaded_event_is_acknowledged_by_the_federal_stand_in(stack: LocalClient) -> None:
     sender = stack.token("gemeinde-e2e", ["municipality"], municipality="bfs-230")
-    reader = stack.token("caseworker-e2e", ["caseworker"])
+    reader = stack.token("caseworker-e2e", ["caseworker"], team="team-a")
     person = event_person(777)
     requests.post(f"{stack.base_url}/local/federal/control", json={"failureRate": 0.5}, timeout=5)
     try:
@@ -35,6 +35,21 @@ def test_uploaded_event_is_acknowledged_by_the_federal_stand_in(stack: LocalClie
     assert [e["status"] for e in message["history"]][-2:] == ["SENT", "ACKNOWLEDGED"]
     detail = stack.get(reader, f"/api/messages/{message['messageId']}")
     assert detail["receipt"]["statusCode"] == 100 and detail["dossierId"]
+    assert detail["correlationId"] == first  # the upload's submission id, also in the eCH-0058 header
+
+    # the caseworker's own decision about the person goes the same way, behind the arrival
+    sent = stack.post(reader, f"/api/dossiers/{detail['dossierId']}/messages", {
+        "event": "changeResidencePermit", "residencePermit": "0201", "residencePermitValidFrom": "2026-10-01",
+        "residencePermitValidTill": "2027-09-30"})
+    assert sent["status"] == "QUEUED" and sent["originator"] == "caseworker-e2e"
+    deadline = time.monotonic() + 60
+    while (done := stack.get(reader, f"/api/messages/{sent['messageId']}"))["status"] != "ACKNOWLEDGED":
+        assert time.monotonic() < deadline, f"caseworker message still {done['status']}"
+        time.sleep(0.3)
+    arrivals = requests.get(f"{stack.base_url}/local/federal/stats?arrivals=1", timeout=5).json()["arrivals"]
+    mine = {a["messageId"]: a for a in arrivals}
+    assert mine[sent["messageId"]]["businessReference"] == sent["correlationId"]
+    assert mine[message["messageId"]]["businessReference"] == first
 
     broken = person_event(person, 1, run="e2e").replace(person.ahv.encode(), b"7560000000001")
     rejected = stack.upload(sender, "kaputt.xml", broken)

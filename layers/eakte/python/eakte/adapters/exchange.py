@@ -31,12 +31,13 @@ class DynamoMessageStore(MessageStore):
         item: dict[str, Any] = {
             "pk": {"S": f"MSG#{m.message_id}"}, "sk": {"S": "MSG"},
             "version": {"N": str(m.version)},
-            "gsi1pk": {"S": f"MSG#SUB#{m.submission_id}"},
-            "gsi1sk": {"S": f"{m.created_at.isoformat()}#{m.message_id}"},
             "gsi2pk": {"S": f"MSG#STATUS#{m.status.value}"},
             "gsi2sk": {"S": f"{m.updated_at.isoformat()}#{m.message_id}"},
             "body": {"S": m.model_dump_json()},
         }
+        if m.submission_id:  # a caseworker's own message belongs to no submission
+            item["gsi1pk"] = {"S": f"MSG#SUB#{m.submission_id}"}
+            item["gsi1sk"] = {"S": f"{m.created_at.isoformat()}#{m.message_id}"}
         if m.dossier_id:
             item["gsi3pk"] = {"S": f"MSG#DOS#{m.dossier_id}"}
             item["gsi3sk"] = {"S": f"{m.created_at.isoformat()}#{m.message_id}"}
@@ -133,8 +134,9 @@ class SqsFederalOutbox(FederalOutbox):
         self._sqs = client
         self._url = queue_url
 
-    def enqueue(self, message_id: str, group_id: str, requeued: int = 0) -> str:
-        body = {"messageId": message_id, **({"requeued": requeued} if requeued else {})}
+    def enqueue(self, message_id: str, group_id: str, requeued: int = 0, correlation_id: str | None = None) -> str:
+        body = {"messageId": message_id, **({"requeued": requeued} if requeued else {}),
+                **({"correlationId": correlation_id} if correlation_id else {})}
         try:
             r = self._sqs.send_message(QueueUrl=self._url, MessageBody=json.dumps(body), MessageGroupId=group_id,
                                        MessageDeduplicationId=message_id + (f"~{requeued}" if requeued else ""))

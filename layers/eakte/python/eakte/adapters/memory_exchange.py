@@ -54,10 +54,12 @@ class MemoryMessageStore(MessageStore):
 @dataclass
 class MemoryOutbox(FederalOutbox):
     queued: list[tuple[str, str, int]] = field(default_factory=list)  # (message id, group, requeued)
+    correlation: dict[str, str | None] = field(default_factory=dict)  # message id -> correlation id
 
-    def enqueue(self, message_id: str, group_id: str, requeued: int = 0) -> str:
+    def enqueue(self, message_id: str, group_id: str, requeued: int = 0, correlation_id: str | None = None) -> str:
         if (message_id, group_id, requeued) not in self.queued:  # FIFO deduplication
             self.queued.append((message_id, group_id, requeued))
+            self.correlation[message_id] = correlation_id
         return f"{message_id}~{requeued}"
 
 

@@ -19,9 +19,11 @@ class MessageView(CamelModel):
     message_id: str
     kind: MessageKind
     reference_message_id: str | None
-    submission_id: str
-    document_id: str
+    submission_id: str | None
+    document_id: str | None
     dossier_id: str | None
+    correlation_id: str | None
+    originator: str | None
     message_type: str
     event: str | None
     status: MessageStatus
@@ -38,6 +40,7 @@ class MessageList(CamelModel):
 def view(m: FederalMessage) -> MessageView:
     return MessageView(message_id=m.message_id, kind=m.kind, reference_message_id=m.reference_message_id,
                        submission_id=m.submission_id, document_id=m.document_id, dossier_id=m.dossier_id,
+                       correlation_id=m.correlation_id, originator=m.originator,
                        message_type=m.message_type, event=m.event, status=m.status, history=m.history,
                        receipt=m.receipt, created_at=m.created_at, updated_at=m.updated_at)
 

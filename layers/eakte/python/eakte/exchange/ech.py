@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -246,22 +247,44 @@ def _set_header(header: etree._Element, values: dict[str, list[str]]) -> None:
         header.append(el)
 
 
+_BUSINESS_REFERENCE = re.compile(r"[A-Za-z0-9._:/-]{1,50}")  # eCH-0058 businessReferenceIdType: token, 1..50
+
+
+def business_reference(correlation_id: str | None) -> str | None:
+    """The correlation id as eCH-0058 v5 `ourBusinessReferenceId` (the sender's own reference of the
+    business case), or None when it would not fit the type (our ids are UUIDs: they always fit)."""
+    return correlation_id if correlation_id and _BUSINESS_REFERENCE.fullmatch(correlation_id) else None
+
+
+def read_business_reference(root: etree._Element) -> str | None:
+    return _text(_find(root, "e20:deliveryHeader/e58:ourBusinessReferenceId"))
+
+
+def sending_application(product_version: str = "1.0") -> etree._Element:
+    app = etree.Element(f"{{{E58}}}sendingApplication")
+    for tag, text in (("manufacturer", "eAkte Migration"), ("product", "eAkte"), ("productVersion", product_version)):
+        etree.SubElement(app, f"{{{E58}}}{tag}").text = text
+    return app
+
+
 def build_forward(inbound: etree._Element, message_id: str, own_id: str, recipient_id: str,
-                  now: datetime, product_version: str = "1.0") -> bytes:
+                  now: datetime, product_version: str = "1.0", correlation_id: str | None = None) -> bytes:
     """The inbound delivery as the canton forwards it: same event, our eCH-0058 header
-    (sender = us, original sender = the municipality, reference = the inbound messageId)."""
+    (sender = us, original sender = the municipality, reference = the inbound messageId, our business
+    reference = the correlation id; the municipality's businessProcessId travels on unchanged)."""
     root = copy.deepcopy(inbound)
     header = _find(root, "e20:deliveryHeader")
     if header is None:
         raise MessageRejection(RejectionCode.SCHEMA_INVALID, "/", "no deliveryHeader")
     inbound_sender = _text(_find(header, "e58:senderId")) or ""
     inbound_id = _text(_find(header, "e58:messageId")) or ""
-    app = etree.Element(f"{{{E58}}}sendingApplication")
-    for tag, text in (("manufacturer", "eAkte Migration"), ("product", "eAkte"), ("productVersion", product_version)):
-        etree.SubElement(app, f"{{{E58}}}{tag}").text = text
+    app = sending_application(product_version)
+    reference = business_reference(correlation_id)
     _set_header(header, {
         "senderId": [own_id], "originalSenderId": [inbound_sender], "recipientId": [recipient_id],
         "messageId": [message_id], "referenceMessageId": [inbound_id], "messageDate": [_utc(now)],
+        # the municipality's own reference is not ours: replaced, or dropped when we have none
+        "ourBusinessReferenceId": [reference] if reference else [],
     })
     existing_app = _find(header, "e58:sendingApplication")
     if existing_app is not None:
@@ -271,7 +294,9 @@ def build_forward(inbound: etree._Element, message_id: str, own_id: str, recipie
 
 def build_envelope(message_id: str, message_type: str, sender_id: str, recipient_id: str,
                    event_date: datetime, now: datetime, reference_message_id: str | None = None) -> bytes:
-    """sedex envelope, eCH-0090 v2."""
+    """sedex envelope, eCH-0090 v2. It has no business reference element (only messageId and
+    referenceMessageId, and testData, which is reserved for steering test simulators), so the
+    correlation id travels in the data file's eCH-0058 header; the shared messageId links the two."""
     root = etree.Element(f"{{{E90}}}envelope", nsmap={"eCH-0090": E90})
     root.set("version", "2.0")
 
@@ -314,3 +339,78 @@ def read_receipt(root: etree._Element) -> tuple[str, int, str]:
     """(messageId, statusCode, statusInfo) of a schema-valid eCH-0090 v2 receipt."""
     return (_text(_find(root, "e90:messageId")) or "", int(_text(_find(root, "e90:statusCode")) or 0),
             _text(_find(root, "e90:statusInfo")) or "")
+
+
+# --- caseworker events ----------------------------------------------------------------------------
+# The residence permit events a Migrationsamt reports to the federal register on its own decision:
+# a new permit decision (changeResidencePermit) or the correction of wrongly reported permit data
+# (correctResidencePermit); element name of the person in each (eCH-0020 v3).
+PERMIT_EVENTS = {"changeResidencePermit": "entryResidencePermitPerson",
+                 "correctResidencePermit": "correctResidencePermitPerson"}
+OWN_PERSON_ID_CATEGORY = "CT.ZH.EAKTE"  # eCH-0044 localPersonId category of our dossier ids
+
+
+@dataclass(frozen=True)
+class PermitData:
+    """eCH-0011 residencePermitData: the eCH-0006 permit code and its dates."""
+
+    residence_permit: str
+    valid_from: date | None = None
+    valid_till: date | None = None
+    entry_date: date | None = None
+
+
+def _sub(parent: etree._Element, ns: str, tag: str, text: str | None = None) -> etree._Element:
+    el = etree.SubElement(parent, f"{{{ns}}}{tag}")
+    if text is not None:
+        el.text = text
+    return el
+
+
+def build_permit_event(event: str, person: PersonData, permit: PermitData, message_id: str, own_id: str,
+                       recipient_id: str, now: datetime, correlation_id: str | None = None,
+                       comment: str | None = None, product_version: str = "1.0") -> bytes:
+    """An eCH-0020 v3 delivery of a caseworker's residence permit event, with our eCH-0058 v5 header.
+    Built as given: the caller validates it against the official XSD (a bad permit code or an empty
+    name is the schema's finding, with its path)."""
+    if event not in PERMIT_EVENTS:
+        raise ValueError(f"not a residence permit event: {event!r}")
+    e44, e11 = NS["e44"], NS["e11"]
+    root = etree.Element(f"{{{E20}}}delivery", nsmap={"eCH-0020": E20, "eCH-0058": E58, "eCH-0044": e44,
+                                                        "eCH-0011": e11})
+    root.set("version", "3.0")
+    header = _sub(root, E20, "deliveryHeader")
+    reference = business_reference(correlation_id)
+    for tag, text in (("senderId", own_id), ("recipientId", recipient_id), ("messageId", message_id),
+                      ("businessProcessId", reference), ("ourBusinessReferenceId", reference),
+                      ("messageType", ECH_0020_MESSAGE_TYPE), ("subMessageType", event)):
+        if text:
+            _sub(header, E58, tag, text)
+    header.append(sending_application(product_version))
+    _sub(header, E58, "subject", f"{event}: {person.official_name}, {person.first_name}"[:100].strip())
+    if comment and comment.strip():
+        _sub(header, E58, "comment", " ".join(comment.split())[:250])
+    _sub(header, E58, "messageDate", _utc(now))
+    _sub(header, E58, "eventDate", (permit.valid_from or now.astimezone(UTC).date()).isoformat())
+    _sub(header, E58, "action", "1")  # a new message (not a correction or cancellation of one)
+    _sub(header, E58, "testDeliveryFlag", "true" if own_id.startswith("T") else "false")  # T…: sedex test
+    body = _sub(root, E20, event)
+    ident = _sub(body, E20, PERMIT_EVENTS[event])
+    if person.vn:
+        _sub(ident, e44, "vn", person.vn)
+    category, _, local_id = (person.local_person_id or "").partition(":")
+    local = _sub(ident, e44, "localPersonId")
+    _sub(local, e44, "personIdCategory", category)
+    _sub(local, e44, "personId", local_id)
+    _sub(ident, e44, "officialName", person.official_name)
+    _sub(ident, e44, "firstName", person.first_name)
+    _sub(ident, e44, "sex", person.sex or "3")
+    birth = _sub(ident, e44, "dateOfBirth")
+    _sub(birth, e44, "yearMonthDay", person.birth_date.isoformat() if person.birth_date else "")
+    data = _sub(body, E20, "residencePermitData")
+    _sub(data, e11, "residencePermit", permit.residence_permit)
+    for tag, day in (("residencePermitValidFrom", permit.valid_from), ("residencePermitValidTill", permit.valid_till),
+                     ("entryDate", permit.entry_date)):
+        if day is not None:
+            _sub(data, e11, tag, day.isoformat())
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -71,9 +71,13 @@ class FederalMessage(CamelModel):
     message_id: str  # eCH-0058 / eCH-0090 messageId of this message
     kind: MessageKind
     reference_message_id: str | None = None  # the inbound message it forwards or answers
-    submission_id: str
-    document_id: str
-    tenant: str  # of the inbound submission (who may read this record)
+    submission_id: str | None = None  # the inbound submission; None for a caseworker's own message
+    document_id: str | None = None  # the inbound message document; None for a caseworker's own message
+    tenant: str | None = None  # of the inbound submission (who may read this record); None: office only
+    # The upload's submission id (a caseworker action: its API request id): in the logs of every stage
+    # and, as eCH-0058 ourBusinessReferenceId, in the header of the message the federal register gets.
+    correlation_id: str | None = None
+    originator: str | None = None  # the caseworker who created the message (subject of the token)
     dossier_id: str | None = None
     message_type: str  # eCH messageType ("2020") or "receipt"
     event: str | None = None  # moveIn, moveOut, changeResidencePermit ...

@@ -29,6 +29,7 @@ from eakte.logic.api_service import BadRequestError, safe_filename
 from eakte.logic.inspection import Inspection, Rejection, inspect
 from eakte.logic.intake import Buckets
 from eakte.logic.names import fold, normalise_reference
+from eakte.logic.teams import team_of_tenant
 from eakte.models.document import (
     SCAN_MEDIA_TYPES,
     Document,
@@ -96,6 +97,13 @@ def with_status(message: FederalMessage, status: MessageStatus, at: datetime, de
                                       "version": message.version + 1, **update})
 
 
+def enqueue(outbox: FederalOutbox, message: FederalMessage) -> FederalMessage:
+    """Hand a QUEUED message to the FIFO outbox (its group: the person), carrying its correlation id."""
+    if message.status is MessageStatus.QUEUED and message.group_id is not None:
+        outbox.enqueue(message.message_id, message.group_id, correlation_id=message.correlation_id)
+    return message
+
+
 class MessageLedger:
     """Status changes of federal messages: conditional on the version read, retried on a lost race."""
 
@@ -103,11 +111,12 @@ class MessageLedger:
         self._messages = messages
         self._clock = clock
 
-    def change(self, message_id: str,
-               decide: Callable[[FederalMessage], FederalMessage | None]) -> FederalMessage:
-        """Apply `decide` (None: leave as is) to the current message; retried when another writer won."""
+    def change(self, message_id: str, decide: Callable[[FederalMessage], FederalMessage | None],
+               read: FederalMessage | None = None) -> FederalMessage:
+        """Apply `decide` (None: leave as is) to the current message; retried when another writer won.
+        `read`: the message as just read, tried first (the write is conditional on its version)."""
         for _ in range(8):
-            current = self._messages.get(message_id)
+            current, read = read or self._messages.get(message_id), None
             if current is None:
                 raise NotFoundError(f"federal message {message_id} is not registered")
             changed = decide(current)
@@ -283,7 +292,7 @@ class ExchangeService:
                 birth_date=person.birth_date, nationality=alpha2_to_alpha3(person.nationality_iso2),
                 sex={"1": "M", "2": "F"}.get(person.sex or ""),
                 reference_numbers={"ahvNumber": format_ahv(person.vn)} if person.vn else {},
-                created_at=self._clock(), created_from=doc.document_id,
+                created_at=self._clock(), created_from=doc.document_id, team=team_of_tenant(doc.tenant),
             ))
         return dossier_id
 
@@ -292,8 +301,9 @@ class ExchangeService:
         message = self._messages.get(message_id)
         if message is None:
             now = self._clock()
+            correlation_id = doc.correlation_id or doc.submission_id
             payload = ech.build_forward(ech.without_attachments(root), message_id, self._own_id, self._federal_id,
-                                        now)
+                                        now, correlation_id=correlation_id)
             envelope = ech.build_envelope(message_id, ech.ECH_0020_MESSAGE_TYPE, self._own_id, self._federal_id,
                                           event_date=event.message_date, now=now,
                                           reference_message_id=self._id_or_none(event.message_id))
@@ -311,7 +321,7 @@ class ExchangeService:
                 submission_id=doc.submission_id, document_id=doc.document_id, tenant=doc.tenant,
                 dossier_id=doc.dossier_id, message_type=ech.ECH_0020_MESSAGE_TYPE, event=event.event,
                 group_id=group, group_sequence=sequence, status=MessageStatus.QUEUED,
-                payload_key=payload_key, envelope_key=envelope_key,
+                payload_key=payload_key, envelope_key=envelope_key, correlation_id=correlation_id,
                 history=[HistoryEntry(status=MessageStatus.QUEUED, at=now,
                                       detail=f"{event.event} of {event.person.official_name} for {self._federal_id}")],
                 created_at=now, updated_at=now,
@@ -323,9 +333,7 @@ class ExchangeService:
     def _enqueue(self, message: FederalMessage) -> FederalMessage:
         # A repeated enqueue (a redelivered exchange message) is harmless: FIFO deduplication by the
         # message id drops it within 5 minutes, and after that the forward stage sees the status.
-        if message.status is MessageStatus.QUEUED and message.group_id is not None:
-            self._outbox.enqueue(message.message_id, message.group_id)
-        return message
+        return enqueue(self._outbox, message)
 
     def _finish_forwarding(self, doc: Document) -> None:
         message = self._messages.get(forward_message_id(doc.document_id))
@@ -370,6 +378,7 @@ class ExchangeService:
             message_id=receipt_id, kind=MessageKind.RECEIPT, reference_message_id=inbound_id,
             submission_id=doc.submission_id, document_id=doc.document_id, tenant=doc.tenant,
             message_type="receipt", status=MessageStatus.NACKED, payload_key=key,
+            correlation_id=doc.correlation_id or doc.submission_id,
             receipt=Receipt(status_code=status_code, status_info=info[:255], received_at=now),
             history=[HistoryEntry(status=MessageStatus.NACKED, at=now, detail=info[:500])],
             created_at=now, updated_at=now,
@@ -402,13 +411,24 @@ class ForwardService:
         self._clock = clock
         self._ledger = MessageLedger(messages, clock)
 
+    def _get(self, message_id: str) -> FederalMessage:
+        message = self._messages.get(message_id)
+        if message is None:
+            raise NotFoundError(f"federal message {message_id} is not registered")
+        return message
+
+    def forward(self, message_id: str) -> FederalMessage | None:
+        """The forward stage's step: deliver the message if it is its turn (None: it is not)."""
+        message = self._get(message_id)
+        return self._deliver(message) if self._turn(message) else None
+
     def turn(self, message_id: str) -> bool:
         """Whether the message may go now: every earlier message of its person is delivered. False
         when an earlier one is still queued (put this one back behind it); GroupBlockedError when an
         earlier one is DEAD (this one waits, and follows it to the DLQ and back on redrive)."""
-        message = self._messages.get(message_id)
-        if message is None:
-            raise NotFoundError(f"federal message {message_id} is not registered")
+        return self._turn(self._get(message_id))
+
+    def _turn(self, message: FederalMessage) -> bool:
         if message.status in DELIVERED or message.group_id is None or message.group_sequence is None:
             return True
         # The predecessor was itself delivered only after its own predecessor: one look back suffices.
@@ -424,9 +444,10 @@ class ForwardService:
         return True
 
     def deliver(self, message_id: str) -> FederalMessage:
-        message = self._messages.get(message_id)
-        if message is None:
-            raise NotFoundError(f"federal message {message_id} is not registered")
+        return self._deliver(self._get(message_id))
+
+    def _deliver(self, message: FederalMessage) -> FederalMessage:
+        message_id = message.message_id
         if message.status in DELIVERED:
             return message  # delivered before (a redelivered queue message)
         if message.payload_key is None or message.envelope_key is None:
@@ -436,7 +457,8 @@ class ForwardService:
         self._endpoint.deliver(message_id, envelope, payload)  # TransientError -> retried with backoff
         return self._ledger.change(message_id, lambda m: None if m.status not in {
             MessageStatus.QUEUED, MessageStatus.DEAD} else with_status(m, MessageStatus.SENT, self._clock(),
-                                                                        "accepted by the federal endpoint"))
+                                                                        "accepted by the federal endpoint"),
+                                   read=message)  # a receipt that came first makes the write conflict
 
     def mark_dead(self, message_id: str, detail: str) -> FederalMessage | None:
         try:

@@ -42,6 +42,7 @@ class Arrival:
     reference: str | None  # the eCH-0058 referenceMessageId: the municipality's original message
     at: float
     valid: bool
+    business_reference: str | None = None  # eCH-0058 ourBusinessReferenceId: the canton's correlation id
 
 
 @dataclass
@@ -118,7 +119,8 @@ class FederalStandIn:
                                     "pendingReceipts": len(self._pending)}
             if with_arrivals:
                 body["arrivals"] = [{"messageId": a.message_id, "person": a.person, "reference": a.reference,
-                                     "at": a.at, "valid": a.valid} for a in self.arrivals]
+                                     "businessReference": a.business_reference, "at": a.at, "valid": a.valid}
+                                    for a in self.arrivals]
         return body
 
     # --- deliveries
@@ -144,7 +146,7 @@ class FederalStandIn:
         problems = validate(envelope, ECH_0090_V2)
         if problems:
             return 400, {"error": f"invalid envelope: {problems[0]}"}
-        status_code, info, person, reference = ech.RECEIPT_OK, "message received", None, None
+        status_code, info, person, reference, business_reference = ech.RECEIPT_OK, "message received", None, None, None
         try:
             payload = parse_message(payload_xml)
             findings = validate(payload, ECH_0020_V3)
@@ -154,6 +156,7 @@ class FederalStandIn:
             person = vn[0].text if vn else None
             ref = payload.xpath("//e58:referenceMessageId", namespaces=ech.NS)
             reference = ref[0].text if ref else None
+            business_reference = ech.read_business_reference(payload)
         except MessageRejection as e:
             status_code, info = ech.RECEIPT_UNREADABLE, str(e)
         sender = envelope.xpath("e90:senderId", namespaces=ech.NS)[0].text
@@ -170,7 +173,7 @@ class FederalStandIn:
                 if status_code != ech.RECEIPT_OK:
                     self.counts["invalid"] += 1
                 self.arrivals.append(Arrival(message_id, person, reference, time.time(),
-                                             status_code == ech.RECEIPT_OK))
+                                             status_code == ech.RECEIPT_OK, business_reference))
             due = time.monotonic() + self._random.uniform(*self.receipt_delay_s)
             self._n += 1
             with self._wake:

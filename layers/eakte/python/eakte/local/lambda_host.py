@@ -58,6 +58,12 @@ def load_handler(functions_dir: Path, function: str) -> ModuleType:
         return module
 
 
+FIFO_IDLE_MIN_S, FIFO_IDLE_MAX_S = 0.05, 0.5  # pause between short polls of an empty FIFO queue
+# Long polls return as soon as a message arrives; a long wait only saves the empty receives of
+# sixteen idle workers (each receive costs a request to moto). Lambda's pollers wait up to 20 s.
+LONG_POLL_S = 10
+
+
 @dataclass
 class InvocationStats:
     invocations: int = 0
@@ -96,10 +102,14 @@ class StagePoller:
         sqs = self.aws.client("sqs")
         url = self.aws.queue_urls[self.stage]
         arn = f"arn:aws:sqs:{self.aws.region}:000000000000:{self.aws.names.queue(self.stage)}"
+        # moto's long poll on a FIFO queue spins (at full CPU, for the whole wait) while every visible
+        # message belongs to a group another worker holds; there we poll short and sleep instead.
+        wait_s = 0 if self.settings.fifo else LONG_POLL_S
+        idle_s = FIFO_IDLE_MIN_S
         while not self.stop.is_set():
             try:
                 messages = sqs.receive_message(
-                    QueueUrl=url, MaxNumberOfMessages=min(10, self.settings.batch_size), WaitTimeSeconds=1,
+                    QueueUrl=url, MaxNumberOfMessages=min(10, self.settings.batch_size), WaitTimeSeconds=wait_s,
                     AttributeNames=["All"], MessageAttributeNames=["All"],
                 ).get("Messages", [])
             except Exception as e:  # noqa: BLE001 - the emulation is shutting down or hiccuped: poll again
@@ -108,7 +118,11 @@ class StagePoller:
                     time.sleep(0.5)
                 continue
             if messages:
+                idle_s = FIFO_IDLE_MIN_S
                 self._invoke(module, sqs, url, arn, messages)
+            elif not wait_s:
+                self.stop.wait(idle_s)
+                idle_s = min(FIFO_IDLE_MAX_S, idle_s * 2)
 
     def _invoke(self, module: ModuleType, sqs: Any, url: str, arn: str, messages: list[dict[str, Any]]) -> None:
         event = {"Records": [sqs_record(m, arn, self.aws.region) for m in messages]}
