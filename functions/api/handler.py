@@ -17,24 +17,30 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from eakte import wiring
 from eakte.auth import Principal, verifier_from_env
 from eakte.errors import AuthError, ConflictError, ForbiddenError, NotFoundError, ThrottledError
-from eakte.exchange.api import MessageList, MessageQueries, MessageView
-from eakte.exchange.model import MessageStatus
+from eakte.exchange.api import MessageList, MessageQueries, MessageView, view
+from eakte.exchange.model import MessageRejection, MessageStatus
+from eakte.exchange.outbound import CaseworkerMessageRequest, OutboundService
 from eakte.lambda_support import logger, tracer
 from eakte.logic.api_service import ApiService, BadRequestError
 from eakte.logic.ops import OpsOverview, OpsService
+from eakte.logic.page_images import PageRenderError
+from eakte.logic.team_messages import ScopedMessageQueries
 from eakte.models.api import (
     AuditList,
     ContentLink,
     CorrectionRequest,
     DocumentList,
     DocumentView,
+    DossierChange,
     DossierList,
     DossierView,
+    PageImageLink,
     SubmissionList,
     SubmissionView,
     UploadRequest,
     UploadResponse,
 )
+from eakte.settings import MAX_PAGES
 
 PUBLIC_PATHS = frozenset({"/api/openapi.json"})
 
@@ -61,12 +67,16 @@ def error(status: int, code: str, message: str) -> Response:
                     body={"error": {"code": code, "message": message}})
 
 
+def _caller() -> Principal:
+    headers = app.current_event.headers or {}
+    authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+    source_ip = app.current_event.request_context.identity.source_ip
+    return replace(verifier_from_env().verify(authorization), source_ip=source_ip)
+
+
 def authenticate(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
     if app.current_event.path not in PUBLIC_PATHS:
-        headers = app.current_event.headers or {}
-        authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
-        source_ip = app.current_event.request_context.identity.source_ip
-        app.append_context(principal=replace(verifier_from_env().verify(authorization), source_ip=source_ip))
+        app.append_context(principal=_caller())
     return next_middleware(app)
 
 
@@ -84,7 +94,7 @@ def _unauthorised(e: AuthError) -> Response:
 
 @app.exception_handler(ForbiddenError)
 def _forbidden(e: ForbiddenError) -> Response:
-    return error(403, "forbidden", str(e))
+    return error(403, e.code, str(e))
 
 
 @app.exception_handler(NotFoundError)
@@ -102,8 +112,25 @@ def _bad_request(e: BadRequestError) -> Response:
     return error(400, e.code, str(e))
 
 
+@app.exception_handler(PageRenderError)
+def _page_unavailable(e: PageRenderError) -> Response:
+    return error(422, "page_unavailable", str(e))
+
+
+@app.exception_handler(MessageRejection)
+def _not_an_official_message(e: MessageRejection) -> Response:
+    return error(422, e.code.value, e.describe())  # with the validator's path
+
+
 @app.exception_handler(RequestValidationError)
 def _invalid(e: RequestValidationError) -> Response:
+    # request validation runs before the authentication middleware: who is not signed in learns
+    # nothing about the request's shape, only 401
+    if app.current_event.path not in PUBLIC_PATHS and "principal" not in app.context:
+        try:
+            _caller()
+        except AuthError as auth:
+            return _unauthorised(auth)
     problems = "; ".join(f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg')}"
                          for err in e.errors())
     return error(400, "invalid_request", problems or "the request is not valid")
@@ -156,6 +183,13 @@ def get_document_content(document_id: Annotated[str, Path(max_length=64)]) -> Co
     return service().document_content(principal(), document_id)
 
 
+@app.get("/api/documents/<document_id>/pages/<page>",
+         summary="A short-lived link to one page of the scan as an image (WebP), with its size")
+def get_document_page(document_id: Annotated[str, Path(max_length=64)],
+                      page: Annotated[int, Path(ge=1, le=MAX_PAGES)]) -> PageImageLink:
+    return service().page_image(principal(), document_id, page)
+
+
 @app.patch("/api/documents/<document_id>", summary="Correct a document's type and/or dossier (audited)")
 def correct_document(document_id: Annotated[str, Path(max_length=64)], correction: CorrectionRequest) -> DocumentView:
     return service().correct_document(principal(), document_id, correction)
@@ -183,11 +217,36 @@ def get_dossier(dossier_id: Annotated[str, Path(max_length=64)]) -> DossierView:
     return service().get_dossier(principal(), dossier_id)
 
 
+@app.patch("/api/dossiers/<dossier_id>", summary="Move a dossier to another team (team leads; audited)")
+def change_dossier(dossier_id: Annotated[str, Path(max_length=64)], change: DossierChange) -> DossierView:
+    return service().change_dossier(principal(), dossier_id, change)
+
+
 @cache
-def message_queries() -> MessageQueries:
+def message_queries() -> ScopedMessageQueries:
     from eakte.exchange import wiring as exchange_wiring
 
-    return MessageQueries(exchange_wiring.messages())
+    return ScopedMessageQueries(MessageQueries(exchange_wiring.messages()), wiring.records())
+
+
+@cache
+def outbound() -> OutboundService:
+    from eakte.exchange import wiring as exchange_wiring
+
+    return OutboundService(exchange_wiring.messages(), wiring.objects(), exchange_wiring.outbox(),
+                           wiring.audit_trail(), wiring.buckets())
+
+
+@app.post("/api/dossiers/<dossier_id>/messages", status_code=201,
+          summary="Send the federal register a residence permit event about the person (caseworkers; audited)")
+def send_dossier_message(dossier_id: Annotated[str, Path(max_length=64)],
+                         request: CaseworkerMessageRequest) -> MessageView:
+    dossier = service().get_dossier(principal(), dossier_id)  # the caller's read rights on the dossier apply
+    message = outbound().send(principal(), dossier, request, app.current_event.request_context.request_id)
+    logger.set_correlation_id(message.correlation_id)
+    logger.info("federal message queued", message_id=message.message_id, dossier_id=dossier_id,
+                event=message.event)
+    return view(message)
 
 
 @app.get("/api/messages", summary="Federal messages and receipts with status and history")

@@ -20,7 +20,17 @@ from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 
 from eakte.adapters.archived_audit import AUDIT_PREFIX
-from eakte.settings import API, GROUPS, INCOMING_PREFIX, QUARANTINE_PREFIX, TEAM_CLAIM, TENANT_CLAIM, EnvVar, Names
+from eakte.settings import (
+    API,
+    GROUPS,
+    INCOMING_PREFIX,
+    QUARANTINE_PREFIX,
+    SIGN_IN_TOKEN_TTL_S,
+    TEAM_CLAIM,
+    TENANT_CLAIM,
+    EnvVar,
+    Names,
+)
 from infra.constructs.function import LOG_RETENTION, EakteFunction
 from infra.constructs.storage import Storage
 
@@ -71,6 +81,7 @@ class Api(Construct):
         self._user_pool(names)
 
         issuer = f"https://cognito-idp.{stack.region}.amazonaws.com/{self.user_pool.user_pool_id}"
+        self.token_issuer = issuer  # `iss` of the pool's tokens (the web app checks it too)
         self.handler = EakteFunction(
             self, "Function",
             function_name=names.function(API.function), folder=API.function,
@@ -89,6 +100,8 @@ class Api(Construct):
         fn.put_objects(storage.intake, f"{INCOMING_PREFIX}*")
         # The audit trail: every event also as an Object Lock object below audit/ (ArchivedAuditTrail).
         fn.put_objects(storage.archive, f"{AUDIT_PREFIX}*")
+        # Page images for the viewer, rendered on first view and cached (eakte.logic.page_images).
+        fn.put_objects(storage.archive, "documents/*/pages/*")
         # Presigned GET of an original: in the archive, or in quarantine for a rejected file.
         fn.read_objects(storage.archive)
         fn.read_objects(storage.intake, f"{QUARANTINE_PREFIX}*")
@@ -130,10 +143,12 @@ class Api(Construct):
             user_pool_client_name=f"{names.prefix}-web",
             generate_secret=False,  # a browser app cannot keep a secret
             auth_flows=cognito.AuthFlow(user_srp=True),
-            disable_o_auth=True,  # no hosted UI: the SPA signs in with SRP
+            # OAuth (hosted UI, code + PKCE) is switched on by the Web construct (web.py), which knows the
+            # CloudFront URL that is the only callback; the client must not exist with a default callback.
+            disable_o_auth=True,
             prevent_user_existence_errors=True,
-            id_token_validity=Duration.hours(1),
-            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.seconds(SIGN_IN_TOKEN_TTL_S),  # then the app sends the user to sign in
+            access_token_validity=Duration.seconds(SIGN_IN_TOKEN_TTL_S),
             refresh_token_validity=Duration.hours(12),
             read_attributes=cognito.ClientAttributes()
             .with_standard_attributes(email=True, email_verified=True, fullname=True)

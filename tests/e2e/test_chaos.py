@@ -120,7 +120,7 @@ def test_300_documents_with_20_percent_faults_lose_nothing(chaos_stack: tuple[Lo
                                     created_at=datetime.now(UTC)))
 
     sender = client.token("chaos-gemeinde", ["municipality"], municipality=TENANT)
-    reader = client.token("chaos-sachbearbeiter", ["caseworker"])
+    reader = client.token("chaos-sachbearbeiter", ["caseworker"], team="team-a")
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=6) as pool:
         submissions = list(pool.map(lambda i: client.upload(sender, *_scan(i)), range(DOCUMENTS)))

@@ -22,7 +22,7 @@ def test_uploaded_scan_is_indexed_and_readable_through_the_api(stack: LocalClien
     assert view["status"] in {"COMPLETED", "NEEDS_REVIEW"}
     (document,) = view["documents"]
 
-    reader = stack.token("sachbearbeiterin", ["caseworker"])
+    reader = stack.token("sachbearbeiterin", ["caseworker"], team="team-a")
     doc = stack.get(reader, f"/api/documents/{document['documentId']}")
     assert doc["documentType"] == "rental_agreement"
     assert 0 < doc["confidence"] <= 1
@@ -64,7 +64,7 @@ def test_passport_opens_a_dossier_that_search_finds(stack: LocalClient) -> None:
     view = stack.wait(sender, submission_id, timeout_s=180)
     document_id = view["documents"][0]["documentId"]
 
-    reader = stack.token("sachbearbeiter", ["caseworker"])
+    reader = stack.token("sachbearbeiter", ["caseworker"], team="team-a")
     doc = stack.get(reader, f"/api/documents/{document_id}")
     assert doc["status"] == "INDEXED"
     assert doc["documentType"] == "passport"

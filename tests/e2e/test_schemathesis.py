@@ -51,7 +51,7 @@ def _fuzz(operation: Any, mode: GenerationMode, base_url: str, token: str) -> tu
 
 def test_generated_requests_get_no_5xx_and_match_the_schema(stack: LocalClient) -> None:
     schema = schemathesis.openapi.from_url(f"{stack.base_url}/api/openapi.json")
-    tokens = {role: stack.token(f"schemathesis-{role}", [role], municipality="bfs-st")
+    tokens = {role: stack.token(f"schemathesis-{role}", [role], municipality="bfs-st", team="team-a")
               for role in ("caseworker", "municipality", "auditor", "ops")}
     rows: list[tuple[Any, ...]] = []
     failures: list[str] = []

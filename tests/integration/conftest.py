@@ -93,8 +93,9 @@ class Harness:
         response = self.handler("api").handler(event, LambdaContext("api", 1024, 29))
         return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
 
-    def token(self, groups: list[str], municipality: str | None = None, subject: str = "tester") -> str:
-        return self.jwks.issuer.issue(subject, groups, municipality=municipality)
+    def token(self, groups: list[str], municipality: str | None = None, subject: str = "tester",
+              team: str | None = None) -> str:
+        return self.jwks.issuer.issue(subject, groups, municipality=municipality, team=team)
 
     def upload(self, token: str, filename: str, data: bytes, content_type: str, kind: str = "scan") -> str:
         status, body = self.api("POST", "/api/uploads", token, {

@@ -67,7 +67,7 @@ def test_municipality_cannot_read_another_municipalitys_submission(h: Harness) -
 def test_roles_are_enforced(h: Harness) -> None:
     sender = h.token(["municipality"], municipality="bfs-261")
     auditor = h.token(["auditor"])
-    caseworker = h.token(["caseworker"])
+    caseworker = h.token(["caseworker"], team="team-a")
     assert h.api("GET", "/api/inbox", sender)[0] == 403
     assert h.api("GET", "/api/dossiers?q=Haddad", auditor)[0] == 403
     assert h.api("GET", "/api/documents/abc", sender)[0] == 403
@@ -95,7 +95,7 @@ def test_bad_upload_requests_get_400_with_a_code(h: Harness, body: object, code:
 
 
 def test_unknown_route_is_a_json_404(h: Harness) -> None:
-    status, err = h.api("GET", "/api/nothing-here", h.token(["caseworker"]))
+    status, err = h.api("GET", "/api/nothing-here", h.token(["caseworker"], team="team-a"))
     assert status == 404 and err["error"]["code"] == "no_route"
 
 
@@ -113,7 +113,7 @@ def test_correction_through_the_api_is_audited_in_dynamodb(h: Harness) -> None:
         document_id="doc-it-1", submission_id="s", tenant="t", kind=SubmissionKind.SCAN,
         status=DocumentStatus.NEEDS_REVIEW, filename="x.pdf", source_bucket="b", source_key="k",
         document_type="other", confidence=0.2, received_at=now, updated_at=now))
-    caseworker = h.token(["caseworker"], subject="sachbearbeiterin-1")
+    caseworker = h.token(["caseworker"], subject="sachbearbeiterin-1", team="team-a")
     status, inbox = h.api("GET", "/api/inbox", caseworker)
     assert "doc-it-1" in {d["documentId"] for d in inbox["items"]}
 

@@ -54,3 +54,33 @@ def test_correlation_id_and_metrics_follow_a_document(h: Harness, capsys: pytest
     latency = final[0][telemetry.PIPELINE_LATENCY]
     assert 0 < (latency[0] if isinstance(latency, list) else latency) < 600
     assert any(telemetry.OCR_PAGES in e for e in emf), [sorted(e) for e in emf]
+
+
+def test_receipts_are_counted_as_acknowledged_and_nacked(h: Harness, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receipt function emits the metrics the dashboard's federal message widget shows."""
+    from datetime import UTC, datetime
+
+    from eakte.exchange import ech
+    from eakte.exchange import wiring as exchange_wiring
+    from eakte.exchange.model import FederalMessage, MessageKind, MessageStatus
+    from eakte.local.federal import receipt_to_queue
+    from eakte.settings import SEDEX_FEDERAL_ID, SEDEX_OWN_ID
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    now = datetime.now(UTC)
+    send = receipt_to_queue(h.sqs, h.aws.queue_urls[Stage.RECEIPT])
+    run = str(now.timestamp()).replace(".", "")
+    for n, code in enumerate((ech.RECEIPT_OK, ech.RECEIPT_BUSINESS_RULE)):
+        message_id = f"msg-metrics-{run}-{n}"
+        exchange_wiring.messages().create(FederalMessage(
+            message_id=message_id, kind=MessageKind.FORWARD, message_type="2020", status=MessageStatus.SENT,
+            created_at=now, updated_at=now))
+        send(ech.build_receipt(message_id, "2020", SEDEX_FEDERAL_ID, SEDEX_OWN_ID, code, "info", now))
+    capsys.readouterr()
+    assert h.pump(Stage.RECEIPT) == 2
+    emf = _emf(capsys.readouterr().out)
+    # (the service dimension is the function's folder in AWS, POWERTOOLS_SERVICE_NAME; "eakte" here)
+    emitted = {x["Name"] for e in emf for m in e["_aws"]["CloudWatchMetrics"] for x in m["Metrics"]}
+    assert {telemetry.MESSAGES_ACKNOWLEDGED[0], telemetry.MESSAGES_NACKED[0]} <= emitted, emitted
+    assert telemetry.MESSAGES_ACKNOWLEDGED[1] == telemetry.MESSAGES_NACKED[1] == "receipt"

@@ -35,7 +35,7 @@ def test_scan_goes_through_every_stage(h: Harness) -> None:
     assert h.pump(Stage.CLASSIFY) == 1
     assert h.pump(Stage.INDEX) == 1
 
-    reader = h.token(["caseworker"])
+    reader = h.token(["caseworker"], team="team-a")
     status, doc = h.api("GET", f"/api/documents/{document_id}", reader)
     assert status == 200, doc
     assert doc["status"] in {"INDEXED", "NEEDS_REVIEW"}

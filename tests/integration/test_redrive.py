@@ -57,5 +57,5 @@ def test_redrive_command_brings_a_dead_document_home(h: Harness) -> None:
     assert h.pump(Stage.INDEX) == 1
     _, view = h.api("GET", f"/api/submissions/{submission_id}", sender)
     assert view["documents"][0]["status"] in {"INDEXED", "NEEDS_REVIEW"}
-    status, doc = h.api("GET", f"/api/documents/{document_id}", h.token(["caseworker"]))
+    status, doc = h.api("GET", f"/api/documents/{document_id}", h.token(["caseworker"], team="team-a"))
     assert status == 200 and doc["documentType"] == "employment_contract"

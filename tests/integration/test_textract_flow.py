@@ -65,7 +65,7 @@ def test_pdf_goes_through_textract_async_and_all_result_pages_are_kept(h: Harnes
     assert ocr.handler({"Records": [_record(m) for m in messages]}, _context())["batchItemFailures"] == []
     _delete(h, Stage.OCR, messages)
 
-    caseworker = h.token(["caseworker"])
+    caseworker = h.token(["caseworker"], team="team-a")
     _, doc = h.api("GET", f"/api/documents/{document_id}", caseworker)
     assert doc["status"] == "RECEIVED"  # waiting for Textract's notification
     assert h.receive(Stage.CLASSIFY, wait_s=0) == []
@@ -101,7 +101,7 @@ def test_textract_throttling_is_retried_later_not_failed(h: Harness, textract: S
     messages = h.receive(Stage.OCR)
     response = ocr.handler({"Records": [_record(m) for m in messages]}, _context())
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == [messages[0]["MessageId"]]
-    _, doc = h.api("GET", f"/api/documents/{document_id}", h.token(["caseworker"]))
+    _, doc = h.api("GET", f"/api/documents/{document_id}", h.token(["caseworker"], team="team-a"))
     assert doc["status"] == "RECEIVED"  # not FAILED: a throttle is retried
     assert h.receive(Stage.OCR, wait_s=0) == []  # the retry waits (backoff), it does not spin
 

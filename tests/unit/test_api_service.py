@@ -17,7 +17,7 @@ from eakte.models.document import Document, DocumentStatus, Dossier, SubmissionK
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 SENDER = Principal("u1", frozenset({"municipality"}), tenant="bfs-261")
 OTHER_SENDER = Principal("u2", frozenset({"municipality"}), tenant="bfs-351")
-CASEWORKER = Principal("c1", frozenset({"caseworker"}))
+CASEWORKER = Principal("c1", frozenset({"caseworker"}), team="team-a")
 AUDITOR = Principal("a1", frozenset({"auditor"}))
 
 
@@ -140,7 +140,7 @@ def test_correction_sets_type_and_dossier_and_is_audited(api: ApiService) -> Non
     from eakte.models.api import CorrectionRequest
 
     _indexed_world(api)
-    who = Principal("c1", frozenset({"caseworker"}), source_ip="10.1.2.3")
+    who = Principal("c1", frozenset({"caseworker"}), team="team-a", source_ip="10.1.2.3")
     view = api.correct_document(who, "d", CorrectionRequest.model_validate(
         {"documentType": "payslip", "dossierId": "D-1", "reason": "Lohnabrechnung Mai"}))
     assert (view.document_type, view.dossier_id, view.status) == ("payslip", "D-1", DocumentStatus.INDEXED)

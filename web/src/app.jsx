@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { createApi } from "./api.js";
 import {
   authorizeUrl, completeSignIn, loadConfig, logoutUrl, primaryRole, READER_ROLES, restoreSession, saveSession,
-  UPLOADER_ROLES,
+  UPLOADER_ROLES, isCallback, msUntilExpiry,
 } from "./auth.js";
 import { AppContext, useApp } from "./context.js";
 import { Heading } from "./components.jsx";
@@ -47,6 +47,7 @@ export function App() {
   const [config, setConfig] = useState(null);
   const [session, setSession] = useState(() => restoreSession());
   const [authError, setAuthError] = useState(null);
+  const [expired, setExpired] = useState(false);
   const route = useHashRoute();
   const t = useMemo(() => translator(locale), [locale]);
 
@@ -58,16 +59,17 @@ export function App() {
 
   useEffect(() => {
     loadConfig().then(async (loaded) => {
-      setConfig(loaded);
-      if (loaded.auth === "cognito" && globalThis.location.search.includes("code=")) {
+      if (isCallback(globalThis.location.search)) {
         try {
           const fresh = await completeSignIn(loaded, globalThis.location.search);
-          globalThis.history.replaceState(null, "", globalThis.location.pathname);
           if (fresh) signIn(fresh);
         } catch (e) {
           setAuthError(e.message);
+        } finally {
+          globalThis.history.replaceState(null, "", globalThis.location.pathname);  // the code is spent
         }
       }
+      setConfig(loaded);
     });
   }, []);
 
@@ -80,13 +82,27 @@ export function App() {
     saveSession(null);
     setSession(null);
     globalThis.location.hash = "";
-    if (config?.auth === "cognito") globalThis.location.assign(logoutUrl(config));
+    globalThis.location.assign(logoutUrl(config));
   }
+
+  // The token has expired (or the API no longer takes it): back to the sign-in, to sign in again.
+  function expire() {
+    saveSession(null);
+    setSession(null);
+    setAuthError(null);
+    setExpired(true);
+  }
+  useEffect(() => {
+    if (!session) return undefined;
+    setExpired(false);
+    const timer = setTimeout(expire, Math.min(msUntilExpiry(session), 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [session]);
 
   const api = useMemo(() => createApi({
     baseUrl: config?.apiBaseUrl ?? "",
     getToken: () => session?.token ?? "",
-    onUnauthorized: () => signOut(),
+    onUnauthorized: () => expire(),
   }), [config, session]);
 
   const context = { t, locale, api, session, config };
@@ -139,7 +155,7 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {!session && <SignInScreen config={config} onSignedIn={signIn} error={authError}
+        {!session && <SignInScreen config={config} error={authError} expired={expired}
           onCognito={async () => globalThis.location.assign(await authorizeUrl(config))} />}
         {session && <Screen name={screen} id={route.id} allowed={allowed} />}
       </main>

@@ -8,16 +8,17 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from eakte import faults, telemetry
 from eakte.errors import OcrThrottledError, ThrottledError
 from eakte.settings import STAGES, Stage
+from eakte.tracing import new_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = new_tracer()  # X-Ray SDK imported only where traces are recorded (cold start)
 metrics = Metrics()
 
 BACKOFF_BASE_S = 2
@@ -84,6 +85,7 @@ def run_batch(stage: Stage, event: dict[str, Any], context: Any, processor: Batc
                 metrics.add_metric(name=telemetry.INJECTED_FAULTS, unit="Count", value=1)
             try:
                 if attempt >= settings.max_receive_count:
+                    metrics.add_metric(name=telemetry.DEAD_LETTERED, unit="Count", value=1)
                     if on_last_failure is not None:
                         on_last_failure(record, error)
                 else:

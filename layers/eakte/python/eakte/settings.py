@@ -140,6 +140,10 @@ MAX_MESSAGE_BYTES = 5 * 1024 * 1024
 MAX_SINGLE_IMAGE_BYTES = 10 * 1024 * 1024  # Textract's limit for a JPEG/PNG; phone photos are ~5 MB
 MAX_PAGES = 500  # Textract async handles 3,000; a single submitted file above 500 is an error
 MAX_IMAGE_PIXELS = 60_000_000  # an A3 page at 600 dpi is ~70 MP; guards decompression bombs
+# Page images for the document viewer (logic.page_images), rendered on first view and cached
+PAGE_IMAGE_DPI = 150  # plenty for reading on screen; an A4 page is 1240x1754
+PAGE_IMAGE_MAX_SIDE = 2000  # pixels: bounds memory, time and size whatever the page size
+PAGE_IMAGE_MAX_BYTES = 4 * 1024 * 1024  # far below API Gateway's 10 MB, though it is a presigned GET
 UPLOAD_URL_TTL_S = 15 * 60
 UPLOAD_GRACE_S = 60  # clock skew between S3's event time and ours
 MAX_FILENAME_CHARS = 200
@@ -159,7 +163,9 @@ REVIEW_THRESHOLD = 0.6  # below this confidence a document goes to the inbox
 GSI_BY_PARENT = "gsi1"  # documents of a submission; submissions of a tenant
 GSI_INBOX = "gsi2"  # documents that need a human
 GSI_BY_DOSSIER = "gsi3"  # documents of a dossier (timeline)
-GSIS = (GSI_BY_PARENT, GSI_INBOX, GSI_BY_DOSSIER)
+GSI_BY_STATUS = "gsi4"  # documents per status (keys only): the ops overview counts with Select=COUNT
+GSIS = (GSI_BY_PARENT, GSI_INBOX, GSI_BY_DOSSIER, GSI_BY_STATUS)
+GSIS_KEYS_ONLY = frozenset({GSI_BY_STATUS})  # the others project the whole item
 
 # Identity: user groups (Cognito groups in AWS, claims of the dev issuer locally)
 GROUPS = ("caseworker", "teamlead", "municipality", "police", "scanner", "auditor", "ops")
@@ -168,6 +174,23 @@ READER_GROUPS = frozenset({"caseworker", "teamlead"})
 GROUPS_CLAIM = "cognito:groups"
 TENANT_CLAIM = "custom:municipality"
 TEAM_CLAIM = "custom:team"
+
+# Teams of the office (eakte.logic.teams). Every dossier belongs to one team; a caseworker sees only
+# the dossiers (their documents and messages) of the team in the token's TEAM_CLAIM, a team lead all.
+# A new dossier, and a document in the inbox, goes to the team of the submitting municipality / unit
+# (TEAM_OF_TENANT), else to DEFAULT_TEAM; dossiers from before teams existed belong to DEFAULT_TEAM.
+TEAMS = ("team-a", "team-b", "team-c")
+DEFAULT_TEAM = "team-a"
+TEAM_OF_TENANT: dict[str, str] = {
+    "bfs-230": "team-a",  # Winterthur
+    "bfs-261": "team-a",  # Zürich
+    "bfs-351": "team-b",  # Bern
+    "kapo-zh": "team-a",
+    "kapo-be": "team-b",
+}
+# Sign-in: OAuth 2.0 authorisation code + PKCE (Cognito's hosted UI in AWS, local/hosted_ui.py locally)
+OAUTH_SCOPES = ("openid", "email", "profile")
+SIGN_IN_TOKEN_TTL_S = 3600  # ID and access tokens; after that the app sends the user to sign in again
 
 LOCAL_HOST = "127.0.0.1"
 LOCAL_PORT = 8080

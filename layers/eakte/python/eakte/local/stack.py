@@ -19,9 +19,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from eakte.local.federal import FederalStandIn, federal_route, start_federal_stand_in
+from eakte.local.hosted_ui import PATHS as SIGN_IN_PATHS
+from eakte.local.hosted_ui import HostedUi
 from eakte.local.issuer import DevIssuer
 from eakte.local.lambda_host import LambdaContext, StagePoller, load_handler
-from eakte.local.resources import LocalAws, apply_environment, create_resources, start_moto
+from eakte.local.moto_process import start_moto_process
+from eakte.local.resources import LocalAws, apply_environment, create_resources
 from eakte.settings import API, CONSUMED_STAGES, LOCAL_AUDIENCE, LOCAL_HOST, STAGES, Names
 
 MAX_API_BODY = 1024 * 1024  # our JSON bodies are small; API Gateway itself stops at 10 MB
@@ -50,17 +53,19 @@ class LocalStack:
     _moto: Any = None
     _api_pool: queue.Queue[ModuleType] = field(default_factory=queue.Queue)
     federal: FederalStandIn | None = None
+    sign_in: HostedUi | None = None  # Cognito's hosted UI endpoints (code + PKCE), below /local
 
     @property
     def base_url(self) -> str:
         return f"http://{LOCAL_HOST}:{self.port}"
 
     def start(self) -> None:
-        self._moto = start_moto()
+        self._moto = start_moto_process()  # its own process: the other core, not our interpreter lock
         host, port = self._moto.get_host_and_port()
         self.aws = create_resources(Names(), f"http://{host}:{port}")
         issuer_url = f"{self.base_url}/local"
         self.issuer = DevIssuer(issuer_url, LOCAL_AUDIENCE)
+        self.sign_in = HostedUi(self.issuer, LOCAL_AUDIENCE, [f"{self.base_url}/"])
         apply_environment(self.aws.handler_environment(issuer_url, f"{issuer_url}/jwks.json", LOCAL_AUDIENCE))
         self.federal = start_federal_stand_in(self.aws)  # the forward stage delivers here (loopback)
         for _ in range(API_CONTAINERS):
@@ -186,6 +191,10 @@ def _make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                 self._api(body)
             elif path == "/local/token" and self.command == "POST":
                 self._token(body)
+            elif path in SIGN_IN_PATHS and self.command in {"GET", "POST"}:
+                reply = stack.sign_in.handle(self.command, self.path, body,  # type: ignore[union-attr]
+                                             self.headers.get("Content-Type"))
+                self._send(reply.status, reply.body, reply.content_type, dict(reply.headers or {}))
             elif path == "/local/jwks.json":
                 self._send(200, json.dumps(stack.issuer.jwks()).encode())  # type: ignore[union-attr]
             elif path == "/local/stats":

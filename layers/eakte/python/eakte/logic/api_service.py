@@ -14,14 +14,18 @@ from eakte.auth import Principal
 from eakte.errors import ConflictError, EakteError, ForbiddenError, NotFoundError
 from eakte.logic.inspection import media_type_of_declared, media_type_of_filename
 from eakte.logic.intake import Buckets, UploadKey, allowed_media_types, max_bytes
+from eakte.logic.page_images import cached_page_image
+from eakte.logic.teams import ScopedRecords, dossier_team, require_teamlead, scope_of
 from eakte.models.api import (
     AuditEventView,
     ContentLink,
     CorrectionRequest,
     DocumentSummary,
     DocumentView,
+    DossierChange,
     DossierSummary,
     DossierView,
+    PageImageLink,
     SubmissionDocument,
     SubmissionState,
     SubmissionView,
@@ -39,7 +43,7 @@ from eakte.models.document import (
     utcnow,
 )
 from eakte.ports import AuditTrail, DossierQuery, ObjectRef, ObjectStore, RecordStore
-from eakte.settings import MAX_FILENAME_CHARS, READER_GROUPS, UPLOAD_URL_TTL_S, UPLOADER_GROUPS
+from eakte.settings import MAX_FILENAME_CHARS, READER_GROUPS, TEAMS, UPLOAD_URL_TTL_S, UPLOADER_GROUPS
 
 AUDITOR_GROUPS = frozenset({"auditor"})
 CORRECTABLE = frozenset({DocumentStatus.INDEXED, DocumentStatus.NEEDS_REVIEW})
@@ -85,17 +89,17 @@ def submission_state(submission: Submission, documents: list[Document], now: dat
     return "COMPLETED"
 
 
-def _summary(doc: Document) -> DocumentSummary:
+def _summary(doc: Document, reader: ScopedRecords) -> DocumentSummary:
     return DocumentSummary(document_id=doc.document_id, status=doc.status, filename=doc.filename,
                            document_type=doc.document_type, confidence=doc.confidence,
                            dossier_id=doc.dossier_id, received_at=doc.received_at, reason=doc.reason,
-                           candidates=doc.candidates)
+                           candidates=reader.candidates(doc.candidates))
 
 
 def _dossier_summary(d: Dossier) -> DossierSummary:
     return DossierSummary(dossier_id=d.dossier_id, surname=d.surname, given_names=d.given_names,
                           birth_date=d.birth_date, nationality=d.nationality,
-                          reference_numbers=d.reference_numbers)
+                          reference_numbers=d.reference_numbers, team=dossier_team(d))
 
 
 class ApiService:
@@ -121,13 +125,23 @@ class ApiService:
         if not principal.in_any(groups):
             raise ForbiddenError(f"{what} needs one of the roles {', '.join(sorted(groups))}")
 
-    def _visible_submission(self, principal: Principal, submission_id: str) -> Submission:
+    def _reader(self, principal: Principal) -> ScopedRecords:
+        """Every read of documents and dossiers goes through this: limited to the principal's teams."""
+        return ScopedRecords(self._records, scope_of(principal))
+
+    def _visible_submission(self, principal: Principal, submission_id: str) -> tuple[Submission, list[Document]]:
         self._require(principal, UPLOADER_GROUPS | READER_GROUPS, "reading a submission")
         submission = self._records.get_submission(submission_id)
         # a sender asking for another sender's submission learns nothing, not even that it exists
         if submission is None or (not principal.in_any(READER_GROUPS) and submission.tenant != principal.tenant):
             raise NotFoundError(f"submission {submission_id} not found")
-        return submission
+        if not principal.in_any(READER_GROUPS):
+            return submission, self._records.documents_of_submission(submission_id)
+        reader = self._reader(principal)
+        documents = reader.documents_of_submission(submission_id)
+        if not reader.visible_submission(submission, documents):
+            raise NotFoundError(f"submission {submission_id} not found")
+        return submission, documents
 
     # --- uploads and submissions
     def create_upload(self, principal: Principal, request: UploadRequest) -> UploadResponse:
@@ -164,8 +178,9 @@ class ApiService:
         return UploadResponse(submission_id=submission_id, upload=UploadForm(url=post.url, fields=post.fields),
                               expires_at=expires_at)
 
-    def _submission_view(self, submission: Submission) -> SubmissionView:
-        documents = self._records.documents_of_submission(submission.submission_id)
+    def _submission_view(self, submission: Submission, documents: list[Document] | None = None) -> SubmissionView:
+        if documents is None:
+            documents = self._records.documents_of_submission(submission.submission_id)
         return SubmissionView(
             submission_id=submission.submission_id,
             status=submission_state(submission, documents, self._clock()),
@@ -177,7 +192,7 @@ class ApiService:
         )
 
     def get_submission(self, principal: Principal, submission_id: str) -> SubmissionView:
-        return self._submission_view(self._visible_submission(principal, submission_id))
+        return self._submission_view(*self._visible_submission(principal, submission_id))
 
     def list_submissions(self, principal: Principal, limit: int = 50) -> list[SubmissionView]:
         self._require(principal, UPLOADER_GROUPS, "listing own submissions")
@@ -186,19 +201,20 @@ class ApiService:
         return [self._submission_view(s) for s in self._records.list_submissions(principal.tenant, limit)]
 
     # --- documents
-    def _document(self, principal: Principal, document_id: str) -> Document:
+    def _document(self, principal: Principal, document_id: str) -> tuple[Document, ScopedRecords]:
         self._require(principal, READER_GROUPS, "reading documents")
-        doc = self._records.get_document(document_id)
-        if doc is None:
+        reader = self._reader(principal)
+        doc = reader.get_document(document_id)
+        if doc is None:  # or another team's: not found either
             raise NotFoundError(f"document {document_id} not found")
-        return doc
+        return doc, reader
 
     def get_document(self, principal: Principal, document_id: str) -> DocumentView:
-        doc = self._document(principal, document_id)
+        doc, reader = self._document(principal, document_id)
         self._record(principal, AuditAction.READ_DOCUMENT, doc.document_id, doc.dossier_id)
-        return self._document_view(doc)
+        return self._document_view(doc, reader)
 
-    def _document_view(self, doc: Document) -> DocumentView:
+    def _document_view(self, doc: Document, reader: ScopedRecords) -> DocumentView:
         text = None
         if doc.text_key:
             text = self._objects.read(ObjectRef(self._buckets.archive, doc.text_key)).decode("utf-8")
@@ -206,12 +222,13 @@ class ApiService:
             document_id=doc.document_id, submission_id=doc.submission_id, status=doc.status, reason=doc.reason,
             reason_detail=doc.reason_detail, filename=doc.filename,
             media_type=doc.media_type.value if doc.media_type else None, document_type=doc.document_type,
-            confidence=doc.confidence, fields=doc.fields, dossier_id=doc.dossier_id, candidates=doc.candidates,
+            confidence=doc.confidence, fields=doc.fields, mrz=doc.mrz, dossier_id=doc.dossier_id,
+            candidates=reader.candidates(doc.candidates),
             pages=doc.pages, ocr_chars=doc.ocr_chars, text=text, received_at=doc.received_at, sha256=doc.sha256,
         )
 
     def document_content(self, principal: Principal, document_id: str) -> ContentLink:
-        doc = self._document(principal, document_id)
+        doc, _ = self._document(principal, document_id)
         if not doc.original_key:
             raise NotFoundError(f"document {document_id} has no stored original")
         self._record(principal, AuditAction.DOWNLOAD_ORIGINAL, doc.document_id, doc.dossier_id)
@@ -219,9 +236,18 @@ class ApiService:
         url = self._objects.presign_get(ObjectRef(bucket, doc.original_key), CONTENT_URL_TTL_S, doc.filename)
         return ContentLink(url=url, expires_at=self._clock() + timedelta(seconds=CONTENT_URL_TTL_S))
 
+    def page_image(self, principal: Principal, document_id: str, page: int) -> PageImageLink:
+        """Page `page` of the scan as an image (rendered on first view, then cached); audited
+        like reading the document."""
+        doc, _ = self._document(principal, document_id)
+        link = cached_page_image(self._objects, self._buckets.archive, doc, page, CONTENT_URL_TTL_S, self._clock())
+        self._record(principal, AuditAction.READ_DOCUMENT, doc.document_id, doc.dossier_id, page=page)
+        return link
+
     def inbox(self, principal: Principal) -> list[DocumentSummary]:
         self._require(principal, READER_GROUPS, "reading the inbox")
-        return [_summary(d) for d in self._records.inbox()]
+        reader = self._reader(principal)
+        return [_summary(d, reader) for d in reader.inbox()]
 
     # --- dossiers
     def find_dossiers(self, principal: Principal, q: str | None, birth_date: str | None,
@@ -235,38 +261,66 @@ class ApiService:
             except ValueError as e:
                 raise BadRequestError("invalid_birth_date", "birthDate must be YYYY-MM-DD") from e
         query = DossierQuery(name=q or None, birth_date=birth_date or None, reference=ref or None)
-        found = self._records.find_dossiers(query)
+        found = self._reader(principal).find_dossiers(query)
         self._record(principal, AuditAction.SEARCH_DOSSIERS, "search", None, q=q, birthDate=birth_date, ref=ref,
                      hits=[d.dossier_id for d in found])
         return [_dossier_summary(d) for d in found]
 
     def get_dossier(self, principal: Principal, dossier_id: str) -> DossierView:
         self._require(principal, READER_GROUPS, "reading dossiers")
-        dossier = self._records.get_dossier(dossier_id)
-        if dossier is None:
+        reader = self._reader(principal)
+        dossier = reader.get_dossier(dossier_id)
+        if dossier is None:  # or another team's: not found either
             raise NotFoundError(f"dossier {dossier_id} not found")
         self._record(principal, AuditAction.READ_DOSSIER, dossier_id, dossier_id)
-        documents = [_summary(d) for d in self._records.documents_of_dossier(dossier_id)]
+        return self._dossier_view(dossier, reader)
+
+    def _dossier_view(self, dossier: Dossier, reader: ScopedRecords) -> DossierView:
+        documents = [_summary(d, reader) for d in reader.documents_of_dossier(dossier.dossier_id)]
         return DossierView(**_dossier_summary(dossier).model_dump(), sex=dossier.sex,
                            created_at=dossier.created_at, documents=documents)
+
+    def change_dossier(self, principal: Principal, dossier_id: str, change: DossierChange) -> DossierView:
+        """A team lead moves a dossier (and its documents waiting in the inbox) to another team."""
+        require_teamlead(principal, "moving a dossier to another team")
+        if change.team not in TEAMS:
+            raise BadRequestError("unknown_team", f"{change.team!r} is not a team; teams: {', '.join(TEAMS)}")
+        reader = self._reader(principal)
+        dossier = reader.get_dossier(dossier_id)
+        if dossier is None:
+            raise NotFoundError(f"dossier {dossier_id} not found")
+        before = dossier_team(dossier)
+        moved = dossier.model_copy(update={"team": change.team})
+        self._records.put_dossier(moved)
+        # documents in the inbox are routed by their own team: they follow the dossier. Idempotent:
+        # a repeated request moves what a failed one left behind.
+        for doc in self._records.documents_of_dossier(dossier_id):
+            if doc.team != change.team and doc.status is DocumentStatus.NEEDS_REVIEW:
+                self._records.save_document(doc.model_copy(update={"team": change.team, "updated_at": self._clock()}),
+                                            expected_status=doc.status)
+        self._record(principal, AuditAction.REASSIGN_DOSSIER, dossier_id, dossier_id, change.reason,
+                     before={"team": before}, after={"team": change.team})
+        return self._dossier_view(moved, ScopedRecords(self._records, reader.scope))
 
     # --- corrections and audit
     def correct_document(self, principal: Principal, document_id: str,
                          correction: CorrectionRequest) -> DocumentView:
-        doc = self._document(principal, document_id)
+        doc, reader = self._document(principal, document_id)
         if correction.document_type is None and correction.dossier_id is None:
             raise BadRequestError("empty_correction", "give documentType and/or dossierId")
         if doc.status not in CORRECTABLE:
             raise ConflictError(f"document {document_id} is {doc.status.value}; only indexed documents "
                                 "and documents in the inbox can be corrected")
-        if correction.dossier_id and self._records.get_dossier(correction.dossier_id) is None:
+        # another team's dossier is as unknown as a missing one
+        target = reader.get_dossier(correction.dossier_id) if correction.dossier_id else None
+        if correction.dossier_id and target is None:
             raise BadRequestError("unknown_dossier", f"dossier {correction.dossier_id} does not exist")
         update: dict[str, object] = {"updated_at": self._clock()}
         if correction.document_type is not None:
             update |= {"document_type": correction.document_type, "confidence": 1.0}
         dossier_id = correction.dossier_id or doc.dossier_id
-        if correction.dossier_id:
-            update |= {"dossier_id": correction.dossier_id, "candidates": []}
+        if target is not None:
+            update |= {"dossier_id": target.dossier_id, "candidates": [], "team": dossier_team(target)}
         if dossier_id:
             update |= {"status": DocumentStatus.INDEXED, "reason": None, "reason_detail": None}
         corrected = doc.model_copy(update=update)
@@ -277,7 +331,7 @@ class ApiService:
                              "confidence": doc.confidence, "status": doc.status.value},
                      after={"documentType": corrected.document_type, "dossierId": corrected.dossier_id,
                             "status": corrected.status.value})
-        return self._document_view(corrected)
+        return self._document_view(corrected, reader)
 
     def audit_events(self, principal: Principal, dossier_id: str | None) -> list[AuditEventView]:
         self._require(principal, AUDITOR_GROUPS, "reading the audit trail")

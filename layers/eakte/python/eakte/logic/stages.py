@@ -17,17 +17,24 @@ from eakte.logic.identity import PersonData, canonical_name, resolve
 from eakte.logic.intake import Buckets, hand_on
 from eakte.logic.names import name_keys
 from eakte.logic.ocr_text import OcrText, parse_ocr
+from eakte.logic.ocr_words import dumps as dump_words
+from eakte.logic.ocr_words import loads as load_words
+from eakte.logic.ocr_words import parse_words
+from eakte.logic.teams import dossier_team, team_of_tenant
 from eakte.models.document import (
     IDENTITY_DOCUMENT_TYPES,
     Document,
     DocumentStatus,
     Dossier,
     DossierCandidate,
+    ExtractedField,
     StageMessage,
     utcnow,
 )
 from eakte.ports import DossierQuery, ObjectRef, ObjectStore, OcrEngine, OcrJob, OcrResult, Queue, RecordStore
-from eakte.recognition import recognize
+from eakte.recognition import Recognition, recognize
+from eakte.recognition.geometry import locate_fields
+from eakte.recognition.mrz_report import mrz_report
 from eakte.settings import REVIEW_THRESHOLD, Stage
 
 # Order of the statuses along the happy path; used to see whether a stage already ran.
@@ -115,10 +122,13 @@ class OcrStage(StageBase):
     def complete(self, doc: Document, result: OcrResult, started: datetime | None = None) -> Document:
         text = parse_ocr(result.responses)
         keys = self._store(doc.document_id, result, text)
+        words_key = archive_key(doc.document_id, "ocr/words.json")  # boxes for the viewer, not in the item
+        self._objects.put(ObjectRef(self._buckets.archive, words_key),
+                          dump_words(parse_words(result.responses, result.engine)), "application/json")
         done = doc.model_copy(update={
             "status": DocumentStatus.OCR_DONE, "reason": None, "reason_detail": None,
             "pages": len(text.pages) or doc.pages, "ocr_chars": text.chars,
-            "ocr_json_key": keys[0], "text_key": keys[1],
+            "ocr_json_key": keys[0], "text_key": keys[1], "words_key": words_key,
             "stage_seconds": self.elapsed(doc, started or doc.updated_at),
         })
         self.save(doc, done)
@@ -182,12 +192,20 @@ class ClassifyStage(StageBase):
             "status": DocumentStatus.CLASSIFIED, "reason": None, "reason_detail": None,
             "document_type": recognition.classification.document_type,
             "confidence": round(recognition.classification.confidence, 4),
-            "fields": recognition.fields,
+            "fields": self._placed_fields(doc, recognition),
+            "mrz": mrz_report(recognition.mrz),
             "stage_seconds": self.elapsed(doc, started),
         })
         self.save(doc, classified)
         self.hand_on(classified)
         return classified
+
+    def _placed_fields(self, doc: Document, recognition: Recognition) -> dict[str, ExtractedField]:
+        """The fields with their boxes on the page images, when the OCR stored word boxes."""
+        if doc.words_key is None:
+            return recognition.fields  # OCR'd before word boxes were stored
+        words = load_words(self._objects.read(ObjectRef(self._buckets.archive, doc.words_key)))
+        return locate_fields(recognition.fields, words, recognition.mrz)
 
 
 _DOSSIER_NS = uuid.UUID("0b6f4cde-96d2-4c1c-8f0b-8b7a7f0f5a11")
@@ -213,8 +231,11 @@ class IndexStage(StageBase):
         dossier_id, candidates = self._resolve(doc)
         confident = (doc.confidence or 0.0) >= REVIEW_THRESHOLD
         status = DocumentStatus.INDEXED if dossier_id and confident else DocumentStatus.NEEDS_REVIEW
+        dossier = self._records.get_dossier(dossier_id) if dossier_id else None
         indexed = doc.model_copy(update={
             "status": status, "dossier_id": dossier_id, "candidates": candidates,
+            # whose inbox it is in (and, filed, the dossier's team decides who sees it: eakte.logic.teams)
+            "team": dossier_team(dossier) if dossier is not None else team_of_tenant(doc.tenant),
             "reason": None if status is DocumentStatus.INDEXED else
             ("low_confidence" if not confident else "no_dossier_match"),
             "reason_detail": None, "stage_seconds": self.elapsed(doc, started),
@@ -262,7 +283,7 @@ class IndexStage(StageBase):
                 dossier_id=dossier_id, surname=person.surname, given_names=person.given_names,
                 birth_date=person.birth_date, nationality=person.nationality,
                 sex=person.sex, reference_numbers=references,
-                created_at=self._clock(), created_from=doc.document_id,
+                created_at=self._clock(), created_from=doc.document_id, team=team_of_tenant(doc.tenant),
             ))
         return dossier_id
 

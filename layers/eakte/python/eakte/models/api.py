@@ -13,6 +13,7 @@ from eakte.models.document import (
     DocumentType,
     DossierCandidate,
     ExtractedField,
+    MrzCheckReport,
     SubmissionKind,
 )
 
@@ -82,6 +83,7 @@ class DocumentView(CamelModel):
     document_type: DocumentType | None = None
     confidence: float | None = None
     fields: dict[str, ExtractedField] = Field(default_factory=dict)
+    mrz: MrzCheckReport | None = None  # which MRZ check digits passed, which repairs applied
     dossier_id: str | None = None
     candidates: list[DossierCandidate] = Field(default_factory=list)
     pages: int = 0
@@ -120,6 +122,19 @@ class ContentLink(CamelModel):
     expires_at: datetime
 
 
+class PageImageLink(CamelModel):
+    """A short-lived link to one page of a scan as an image, with its size in pixels; the
+    document's field boxes are relative to this image (0..1)."""
+
+    page: int
+    pages: int
+    url: str
+    media_type: str
+    width: int
+    height: int
+    expires_at: datetime
+
+
 class DocumentSummary(CamelModel):
     document_id: str
     status: DocumentStatus
@@ -143,6 +158,7 @@ class DossierSummary(CamelModel):
     birth_date: date | None = None
     nationality: str | None = None
     reference_numbers: dict[str, str] = Field(default_factory=dict)
+    team: str = Field(description="the team that owns the dossier")
 
 
 class DossierList(CamelModel):
@@ -153,3 +169,10 @@ class DossierView(DossierSummary):
     sex: str | None = None
     created_at: datetime
     documents: list[DocumentSummary]
+
+
+class DossierChange(CamelModel):
+    """A team lead moves a dossier to another team (audited)."""
+
+    team: str = Field(min_length=1, max_length=64)
+    reason: str | None = Field(default=None, max_length=500)

@@ -108,10 +108,35 @@ class FieldSource(StrEnum):
     CORRECTION = "correction"
 
 
+class FieldBox(CamelModel):
+    """Where a field's value stands on the page: 1-based page, box relative to the page (0..1)."""
+
+    page: int = Field(ge=1)
+    left: float = Field(ge=0, le=1)
+    top: float = Field(ge=0, le=1)
+    width: float = Field(ge=0, le=1)
+    height: float = Field(ge=0, le=1)
+
+
 class ExtractedField(CamelModel):
     value: str
     confidence: float = Field(ge=0, le=1)
     source: FieldSource
+    # where the value stands on the page (recognition.geometry); left out of the JSON when unknown
+    boxes: list[FieldBox] | None = Field(default=None, exclude_if=lambda boxes: boxes is None)
+
+
+class MrzCheckReport(CamelModel):
+    """What the MRZ's check digits proved (recognition.mrz_report): `checks` per ICAO 9303 check
+    digit (documentNumber, birthDate, expiryDate, optionalData, composite; only those the format
+    has), and the OCR repairs applied because a check digit confirmed them."""
+
+    format: str  # TD1, TD2, TD3, MRV-A, MRV-B
+    document_code: str
+    issuing_state: str
+    valid: bool  # every check digit passed
+    checks: dict[str, bool] = Field(default_factory=dict)
+    repairs: list[str] = Field(default_factory=list)
 
 
 class Submission(CamelModel):
@@ -152,13 +177,18 @@ class Document(CamelModel):
     original_key: str | None = None  # in the archive bucket (or quarantine key in intake)
     ocr_json_key: str | None = None
     text_key: str | None = None
+    words_key: str | None = None  # word boxes per page (logic.ocr_words), in the archive
     ocr_chars: int = 0
     ocr_job_id: str | None = None
     document_type: DocumentType | None = None
     confidence: float | None = None
     fields: dict[str, ExtractedField] = Field(default_factory=dict)
+    mrz: MrzCheckReport | None = None  # the MRZ's check digits and repairs, if it has one
     dossier_id: str | None = None
     candidates: list[DossierCandidate] = Field(default_factory=list)
+    # the team whose inbox holds the document while it has no dossier (eakte.logic.teams); once in a
+    # dossier, the dossier's team decides who sees it
+    team: str | None = None
     correlation_id: str | None = None
     received_at: datetime
     updated_at: datetime
@@ -175,6 +205,7 @@ class Dossier(CamelModel):
     reference_numbers: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
     created_from: str | None = None  # document that opened the dossier
+    team: str | None = None  # owning team (eakte.logic.teams); None: opened before teams, DEFAULT_TEAM
 
 
 class StageMessage(CamelModel):
@@ -191,6 +222,8 @@ class AuditAction(StrEnum):
     READ_DOSSIER = "read_dossier"
     SEARCH_DOSSIERS = "search_dossiers"
     CORRECT_DOCUMENT = "correct_document"
+    REASSIGN_DOSSIER = "reassign_dossier"  # a team lead moved a dossier to another team
+    SEND_FEDERAL_MESSAGE = "send_federal_message"  # a caseworker's own eCH message to the federal register
 
 
 class AuditEvent(CamelModel):
