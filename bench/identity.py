@@ -1,6 +1,6 @@
 """Identity-resolution benchmark: generated documents against generated dossiers.
 
-    python bench/identity.py [--dossiers 1200] [--documents 2400] [--seed 7]
+    python bench/identity.py [--dossiers 1200] [--documents 2400] [--seed 7] [--profile typed|legacy]
 
 Runs the real IndexStage (logic.identity via IndexStage._resolve) over the in-memory record
 store: every document carries the fields a scan of its person would yield (spelling
@@ -11,7 +11,10 @@ production, so later documents can attach to them.
 Counts per document: correct attachment, FALSE attachment (another person's dossier: the
 figure that must be zero), inbox (with or without the true dossier among the candidates),
 new dossier opened (correct for a person without dossier, a duplicate otherwise).
-precision = correct / attached; recall = correct / documents whose person has a dossier."""
+precision = correct / attached; recall = correct / documents whose person has a dossier.
+Recall is also given per document category (what the document shows: samples.identities.
+CATEGORIES) and per reading variation. --profile legacy runs the first generator, whose
+documents lack birth dates and given names whatever their kind (see samples/identities.py)."""
 
 from __future__ import annotations
 
@@ -42,14 +45,15 @@ from eakte.models.document import (  # noqa: E402
     StageMessage,
     SubmissionKind,
 )
-from samples.identities import IdDocument, IdPerson, identity_corpus  # noqa: E402
+from samples.identities import CATEGORIES, IdDocument, IdPerson, identity_corpus  # noqa: E402
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 IDENTITY_SHARE = 0.3  # documents that are passports/ID cards (and may open a dossier)
 
 
 def _dossier(p: IdPerson) -> Dossier:
-    refs = {"documentNumber": p.passport_no} | ({"ahvNumber": p.ahv} if p.ahv else {})
+    refs = {"documentNumber": p.passport_no} | ({"ahvNumber": p.ahv} if p.ahv else {}) | \
+        ({"zemisNumber": p.zemis} if p.zemis else {})
     return Dossier(dossier_id=f"D-{p.key}", surname=p.surname.canonical(), given_names=p.given.canonical(),
                    birth_date=p.birth_date, nationality=p.origin, sex=p.sex, reference_numbers=refs,
                    created_at=NOW)
@@ -57,6 +61,8 @@ def _dossier(p: IdPerson) -> Dossier:
 
 def _document(i: int, d: IdDocument) -> Document:
     def f(value: str, source: FieldSource = FieldSource.TEXT, confidence: float = 0.8) -> ExtractedField:
+        if d.mrz_validated:  # every person field of such a document was read from its valid MRZ
+            source, confidence = FieldSource.MRZ, 0.99
         return ExtractedField(value=value, confidence=confidence, source=source)
 
     fields: dict[str, ExtractedField] = {}
@@ -73,14 +79,19 @@ def _document(i: int, d: IdDocument) -> Document:
     for name, value in d.references.items():
         mrz = name == "documentNumber" and d.mrz_validated
         fields[name] = f(value, FieldSource.MRZ if mrz else FieldSource.TEXT, 0.99 if mrz else 0.75)
-    doc_type = DocumentType.PASSPORT if (i * 7919) % 100 < IDENTITY_SHARE * 100 else DocumentType.EMPLOYMENT_CONTRACT
+    if d.category in CATEGORIES:
+        doc_type = DocumentType(CATEGORIES[d.category].document_type)
+    else:  # legacy profile: no category, a fixed share of passports
+        doc_type = DocumentType.PASSPORT if (i * 7919) % 100 < IDENTITY_SHARE * 100 else \
+            DocumentType.EMPLOYMENT_CONTRACT
     return Document(document_id=f"DOC-{i:05d}", submission_id="S", tenant="bench", kind=SubmissionKind.SCAN,
                     status=DocumentStatus.CLASSIFIED, filename="x.pdf", source_bucket="b", source_key="k",
-                    document_type=doc_type, confidence=0.95, fields=fields, received_at=NOW, updated_at=NOW)
+                    # typed with certainty: the type and its confidence are bench/recognition.py's subject
+                    document_type=doc_type, confidence=0.99, fields=fields, received_at=NOW, updated_at=NOW)
 
 
-def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str, Any]:
-    corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents)
+def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str = "typed") -> dict[str, Any]:
+    corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents, profile=profile)
     records = MemoryRecordStore()
     owner: dict[str, str] = {}  # dossier id -> person key
     for p in corpus.persons:
@@ -94,6 +105,8 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str,
     false_examples: list[dict[str, Any]] = []
     missed_by_variation: Counter[str] = Counter()
     positives_by_variation: Counter[str] = Counter()
+    positives_by_category: Counter[str] = Counter()
+    correct_by_category: Counter[str] = Counter()
     cpu = 0.0
     clean: Counter[str] = Counter()
     for i, d in enumerate(corpus.documents):
@@ -103,7 +116,13 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str,
         is_clean = has_dossier and not {"no_birth_date", "birth_date_misread", "no_given_names"} & set(
             d.variation.split("+"))
         clean["all"] += is_clean
+        truth = persons[d.person_key]
+        known = {truth.ahv, truth.zemis, truth.passport_no} - {None}
+        # more than a name: the resolver may attach only on these (a name alone never attaches)
+        evidence = has_dossier and (bool(d.birth_date and d.given_names) or bool(known & set(d.references.values())))
+        clean["evidence"] += evidence
         if has_dossier:
+            positives_by_category[d.category] += 1
             for v in d.variation.split("+"):
                 positives_by_variation[v] += 1
         t0 = time.process_time()
@@ -119,7 +138,9 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str,
         if attached:
             if owner[attached] == d.person_key:
                 outcomes["correct"] += 1
+                correct_by_category[d.category] += 1
                 clean["correct"] += is_clean
+                clean["evidence_correct"] += evidence
             else:
                 outcomes["false_attachment"] += 1
                 truth = persons[d.person_key]
@@ -141,6 +162,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str,
     positive_docs = outcomes["correct"] + outcomes["inbox_candidate_listed"] + outcomes["inbox_not_listed"] + \
         outcomes["opened_duplicate"]
     return {
+        "profile": profile,
         "dossiers": sum(1 for p in corpus.persons if p.has_dossier),
         "documents": len(corpus.documents),
         "documents_of_persons_with_dossier": positive_docs,
@@ -151,8 +173,15 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str,
         "recall": round(outcomes["correct"] / positive_docs, 4) if positive_docs else None,
         # documents that carry surname, given names and the correct birth date
         "recall_names_and_correct_birth_date": round(clean["correct"] / clean["all"], 4) if clean["all"] else None,
+        "recall_more_than_a_name": round(clean["evidence_correct"] / clean["evidence"], 4) if clean["evidence"]
+        else None,
+        "documents_with_a_name_only": positive_docs - clean["evidence"],
         "recall_by_variation": {v: round(1 - missed_by_variation[v] / n, 3)
                                 for v, n in sorted(positives_by_variation.items())},
+        "recall_by_category": {c: {"n": n, "recall": round(correct_by_category[c] / n, 3)}
+                               for c, n in sorted(positives_by_category.items())},
+        "documents_without": {"birthDate": sum(d.birth_date is None for d in corpus.documents),
+                              "givenNames": sum(not d.given_names for d in corpus.documents)},
         "cpu_ms_per_document_resolve": round(cpu / len(corpus.documents) * 1000, 3),
         "false_attachment_examples": false_examples[:10],
     }
@@ -160,14 +189,20 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7) -> dict[str,
 
 def print_table(r: dict[str, Any]) -> None:
     rows: list[tuple[str, Any]] = [
+        ("generator profile", r["profile"]),
         ("dossiers / documents", f"{r['dossiers']} / {r['documents']}"),
+        ("documents without birth date / given names",
+         f"{r['documents_without']['birthDate']} / {r['documents_without']['givenNames']}"),
         ("documents of persons with a dossier", r["documents_of_persons_with_dossier"]),
         *((f"  outcome {k}", v) for k, v in r["outcomes"].items()),
         ("FALSE attachments", r["false_attachments"]),
         ("precision", r["precision"]),
         ("recall", r["recall"]),
         ("recall (names + correct birth date on the document)", r["recall_names_and_correct_birth_date"]),
+        ("documents of persons with a dossier showing a name only", r["documents_with_a_name_only"]),
+        ("recall (more than a name: names + birth date, or a known number)", r["recall_more_than_a_name"]),
         *((f"  recall with {k}", v) for k, v in r["recall_by_variation"].items()),
+        *((f"  recall on {k} (n={v['n']})", v["recall"]) for k, v in r["recall_by_category"].items()),
         ("CPU ms / document (resolve)", r["cpu_ms_per_document_resolve"]),
     ]
     print_rows(rows, heading="identity resolution")
@@ -178,9 +213,10 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=1200)
     parser.add_argument("--documents", type=int, default=2400)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", choices=("typed", "legacy"), default="typed")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "identity.json")
     args = parser.parse_args()
-    result = run(args.dossiers, args.documents, args.seed)
+    result = run(args.dossiers, args.documents, args.seed, args.profile)
     print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))

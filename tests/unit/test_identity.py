@@ -210,8 +210,10 @@ def test_person_from_fields_marks_validated_references() -> None:
 
 # --- the index stage with the in-memory store ------------------------------------------------
 
-def _stage_with(records: MemoryRecordStore) -> IndexStage:
-    return IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+def _stage_with(records: MemoryRecordStore, review_threshold: float = 0.9) -> IndexStage:
+    stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+    stage.review_threshold = review_threshold  # explicit, not the calibrated one shipped with the model
+    return stage
 
 
 def _classified(doc_id: str, doc_type: DocumentType, confidence: float = 0.95, **fields: str) -> Document:

@@ -13,7 +13,6 @@ from eakte.recognition import Recognition, recognize
 from eakte.recognition.countries import nationality_code
 from eakte.recognition.fields import ean13_ok, extract_fields, parse_date
 from eakte.recognition.mrz import find_mrz
-from eakte.settings import REVIEW_THRESHOLD
 
 TODAY = date(2026, 11, 21)
 
@@ -54,7 +53,7 @@ def test_mrz_fields_when_a_check_fails() -> None:
     assert mrz is not None and not mrz.valid
     f = extract_fields(broken, mrz, today=TODAY)
     assert f["birthDate"].confidence < 0.5
-    assert REVIEW_THRESHOLD <= f["documentNumber"].confidence < 0.99  # own check passed
+    assert 0.6 <= f["documentNumber"].confidence < 0.99  # own check passed, the MRZ as a whole did not
     assert f["surname"].confidence < 0.99
 
 

@@ -6,7 +6,11 @@ document in the inbox costs a caseworker a minute. So a document is attached onl
 - a reference number (AHV/AVS, ZEMIS, AZR, document number) points at exactly one dossier
   and nothing on the document contradicts it (birth date, name, sex, nationality), and the
   number is either validated by its own check digit (AHV EAN-13, an MRZ document number whose
-  MRZ passed all checks) or corroborated by the birth date or the name; or
+  MRZ passed all checks) or corroborated by the birth date, the name, or a compatible name +
+  nationality + sex together. Here the name only has to be *compatible* (names_compatible: each name read
+  like the dossier's up to a transliteration or an OCR slip or two), since the number, not the
+  name, identifies the person; and a number matched in full with a strong name match outweighs
+  a birth date one digit off (the OCR misread the date); or
 - name and birth date match one dossier clearly (score >= ATTACH_SCORE, MARGIN ahead of the
   next one), with transliteration- and spelling-aware name comparison (see logic.names),
   order-insensitive (swapped surname/given names) and tolerant of a missing second surname or
@@ -21,7 +25,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from eakte.logic.names import canonical, normalise_reference, person_name_tokens, skeleton
+from eakte.logic.names import (
+    canonical,
+    known_variants,
+    normalise_reference,
+    person_name_tokens,
+    skeleton,
+)
 from eakte.models.document import Dossier, DossierCandidate, ExtractedField, FieldSource
 
 ATTACH_SCORE = 0.9  # a name + birth-date match must reach this to attach without a human
@@ -38,6 +48,7 @@ SWAPPED_PENALTY = 0.02  # surname and given names swapped
 CONFLICT_FACTOR = 0.4  # both sides carry a name the other lacks: different people
 NO_SURNAME_FACTOR = 0.5  # the document's surname is not among the dossier's names
 THIN_NAME_CAP = 0.85  # one matching token (e.g. surname only) never attaches on its own
+COMPATIBLE_MIN_LENGTH = 5  # shorter names are not compared letter by letter: Sami/Sari
 
 BIRTH_UNKNOWN_CAP = 0.7
 BIRTH_NEAR_FACTOR = 0.6  # one digit off or day/month swapped: OCR or data-entry error, a human decides
@@ -82,7 +93,7 @@ def token_similarity(a: str, b: str) -> float:
         return SKELETON_SIM
     if _without_article(a, b) or _without_article(b, a):
         return SKELETON_SIM
-    if skeleton(a, loose=True) == skeleton(b, loose=True):
+    if skeleton(a, loose=True) == skeleton(b, loose=True) or known_variants(a, b):
         return LOOSE_SIM
     return OCR_SLIP_SIM if _ocr_slip(a, b) else 0.0
 
@@ -141,6 +152,37 @@ def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_g
     if matched < min(2, len(dos)):
         score = min(score, THIN_NAME_CAP)
     return NameMatch(max(score, 0.0), matched, swapped, conflict)
+
+
+def _near_token(a: str, b: str) -> bool:
+    """Could `a` be `b` as written by another authority and then misread by the OCR? Equal up to
+    transliteration, or letters substituted in place (what OCR does: 'Tkatschcnko'): at most
+    one, two from 8 letters on, in the spelling or in the transliteration key. Only substitutions:
+    an added or dropped letter is often another name (Hassan/Hussein, Ahmad/Ahmadi)."""
+    if token_similarity(a, b) > 0:
+        return True
+    if min(len(a), len(b)) < COMPATIBLE_MIN_LENGTH:
+        return False
+    limit = 2 if min(len(a), len(b)) >= 8 else 1
+    return any(len(x) == len(y) and sum(p != q for p, q in zip(x, y, strict=True)) <= limit
+               for x, y in ((a, b), (skeleton(a), skeleton(b))))
+
+
+def names_compatible(doc_surname: str, doc_given: str, dossier_surname: str, dossier_given: str) -> bool:
+    """Do the names on a document fit a dossier that a reference number points at? Weaker than
+    name_match and never enough to attach on its own: every name on the document must be near a
+    distinct name of the dossier (order-insensitive; the dossier may know more names)."""
+    doc = person_name_tokens(doc_surname) + person_name_tokens(doc_given)
+    dos = person_name_tokens(dossier_surname) + person_name_tokens(dossier_given)
+    if not doc or not dos:
+        return False
+    free = list(dos)
+    for t in doc:
+        hit = next((o for o in free if _near_token(t, o)), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return True
 
 
 # --- persons -------------------------------------------------------------------------------
@@ -250,14 +292,29 @@ class Resolution:
 
 
 def _contradicts(person: PersonData, s: Scored) -> bool:
-    """Does the document contradict the dossier a reference number points at?"""
-    if s.birth in {"near", "differs"}:
+    """Does the document contradict the dossier a reference number points at? A birth date one
+    digit off (or day and month swapped) does not when the names match strongly: a number
+    matched in full and the names outweigh one misread digit of the date."""
+    if s.birth == "differs" or (s.birth == "near" and (s.names.score < ATTACH_SCORE or s.names.conflict)):
         return True
     if person.sex and s.dossier.sex and person.sex != s.dossier.sex:
         return True
     if person.nationality and s.dossier.nationality and person.nationality != s.dossier.nationality:
         return True
-    return bool(person.surname) and s.names.score < PLAUSIBLE
+    return bool(person.surname) and s.names.score < PLAUSIBLE and not names_compatible(
+        person.surname, person.given_names, s.dossier.surname, s.dossier.given_names)
+
+
+def _corroborated(person: PersonData, s: Scored) -> bool:
+    """Does the document back up a number that has no check digit of its own? The same birth
+    date, a clear name match, or a name compatible with the dossier's (read with an OCR slip)
+    together with the same nationality and sex. A name, however good, never identifies a person
+    on its own; here the number does and the rest must not leave doubt."""
+    if s.birth == "same" or s.names.score >= ATTACH_SCORE - MARGIN:
+        return True
+    return bool(person.nationality) and person.nationality == s.dossier.nationality \
+        and bool(person.sex) and person.sex == s.dossier.sex \
+        and names_compatible(person.surname, person.given_names, s.dossier.surname, s.dossier.given_names)
 
 
 def _candidate(s: Scored, score: float | None = None, reason: str | None = None) -> DossierCandidate:
@@ -276,11 +333,10 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
         hits = list(by_reference.get(name, ()))
         if len(hits) == 1:
             s = score_dossier(person, hits[0])
-            corroborated = s.birth == "same" or s.names.score >= ATTACH_SCORE - MARGIN
             if _contradicts(person, s):
                 conflicts.append(_candidate(s, min(s.score, PLAUSIBLE),
                                             f"{name} matches but the document contradicts: {s.reason}"))
-            elif name in person.validated or corroborated:
+            elif name in person.validated or _corroborated(person, s):
                 check = "check digit valid" if name in person.validated else "corroborated"
                 return Resolution(s.dossier.dossier_id, [_candidate(s, 1.0, f"{name} matches ({check}), {s.reason}")],
                                   "reference")

@@ -92,6 +92,15 @@ def _vowel_slot(m: re.Match[str]) -> str:
     return "Vj" if "i" in run[1:] or re.search(r"i[aou]", run) else "V"
 
 
+# Spellings of one name that differ in their vowel structure because a dialect pronounces it
+# so (Egyptian 'Soliman' for Suleiman, Persian 'Hossein' for Hussein). The skeleton rules cannot
+# equate them without also equating other names (Hussein/Hassan), so they are listed one by one.
+_VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("suleiman", "sulaiman", "soliman", "sleiman", "sulayman", "suliman", "suleyman"),
+    ("hussein", "husain", "hussain", "husein", "hossein", "husayn", "houssein"),
+)
+
+
 def canonical(token: str) -> str:
     """Spelling-neutral form of one name token: 'Müller'/'Mueller' -> 'muler', 'Hassan' -> 'hasan'."""
     t = "".join(c for c in fold(token.translate(_LETTERS)).translate(_LETTERS) if c.isalpha())
@@ -141,3 +150,15 @@ def name_keys(*names: str) -> list[str]:
             if len(key) >= 2 and key not in keys:
                 keys.append(key)
     return keys
+
+
+_VARIANT_OF: dict[str, int] = {}
+
+
+def known_variants(a: str, b: str) -> bool:
+    """Are two canonical tokens listed spellings of one name (see _VARIANT_GROUPS)?"""
+    if not _VARIANT_OF:
+        _VARIANT_OF.update({canonical(n): i for i, group in enumerate(_VARIANT_GROUPS) for n in group})
+    group = _VARIANT_OF.get(canonical(a))
+    return group is not None and group == _VARIANT_OF.get(canonical(b))
+

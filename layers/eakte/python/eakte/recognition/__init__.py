@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eakte.models.document import DocumentType, ExtractedField
+from eakte.recognition.calibration import review_threshold
 from eakte.recognition.classifier import Classification, classify
 from eakte.recognition.fields import extract_fields
 from eakte.recognition.model import predict
 from eakte.recognition.mrz import MrzResult, find_mrz, parse_mrz
-from eakte.settings import REVIEW_THRESHOLD
 
 __all__ = [
     "Classification",
@@ -45,8 +45,9 @@ class Recognition:
 
     @property
     def needs_review(self) -> bool:
-        """Below settings.REVIEW_THRESHOLD the document goes to the inbox."""
-        return self.confidence < REVIEW_THRESHOLD
+        """Below the calibrated review threshold (eakte.recognition.calibration) the document
+        goes to the inbox."""
+        return self.confidence < review_threshold()
 
 
 MIN_MODEL_LETTERS = 15  # below this the keyword classifier's "nothing to classify" stands

@@ -11,7 +11,8 @@ words:
   documents and civil status certificates;
 - an MRZ is strong evidence for passport / identity card / residence permit / visa.
 Confidence is the softmax probability of the winner with OTHER holding a fixed baseline,
-so weak evidence yields a low confidence (below settings.REVIEW_THRESHOLD) on its own.
+so weak evidence yields a low confidence (below the review floor, settings.REVIEW_THRESHOLD)
+on its own.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from eakte.models.document import DocumentType as T
+from eakte.recognition.calibration import review_threshold
 from eakte.recognition.mrz import MrzResult, find_mrz
 from eakte.recognition.normalize import fold
-from eakte.settings import REVIEW_THRESHOLD
 
 TEMPERATURE = 2.0  # evidence units per e-fold of odds
 OTHER_BASELINE = 2.0  # evidence OTHER gets for free: what a type must beat to be believed
@@ -461,7 +462,8 @@ class Classification:
 
     @property
     def needs_review(self) -> bool:
-        return self.confidence < REVIEW_THRESHOLD
+        """Below the calibrated review threshold (eakte.recognition.calibration)."""
+        return self.confidence < review_threshold()
 
 
 @dataclass(slots=True)

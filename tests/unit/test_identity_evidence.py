@@ -1,0 +1,147 @@
+"""Identity resolution, the evidence beyond name + birth date: reference numbers with names read
+with an OCR slip, a birth date one digit off next to a matching number, name + nationality + sex
+as corroboration of a number (never of a name), dialect spellings (Soliman/Suleiman); each with
+its namesake/twin trap. And the identity generator's document categories."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+
+import pytest
+
+from eakte.logic.identity import LOOSE_SIM, PersonData, names_compatible, resolve, token_similarity
+from eakte.logic.names import known_variants, person_name_tokens
+from eakte.models.document import Dossier
+from samples.identities import CATEGORIES, identity_corpus
+
+NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+AHV = "756.1234.5678.97"  # valid EAN-13
+
+
+def dossier(did: str, surname: str, given: str, birth: str, nationality: str = "UKR", sex: str = "M",
+            **refs: str) -> Dossier:
+    return Dossier(dossier_id=did, surname=surname, given_names=given, birth_date=date.fromisoformat(birth),
+                   nationality=nationality, sex=sex, reference_numbers=refs, created_at=NOW)
+
+
+def person(surname: str, given: str, birth: str | None, **kw: object) -> PersonData:
+    return PersonData(surname=surname, given_names=given, birth_date=date.fromisoformat(birth) if birth else None,
+                      **kw)  # type: ignore[arg-type]
+
+
+SERHII = dossier("D-SERHII", "Tkachenko", "Serhii", "2000-10-12", ahvNumber=AHV, zemisNumber="12345678")
+# his twin brother: same surname and birth date, another given name, his own numbers
+DMYTRO = dossier("D-DMYTRO", "Tkachenko", "Dmytro", "2000-10-12", zemisNumber="87654321")
+# a namesake: same names, another birth date
+NAMESAKE = dossier("D-NAMESAKE", "Tkachenko", "Serhii", "1971-02-03", nationality="UKR", zemisNumber="11112222")
+SULEIMAN = dossier("D-SUL", "Suleiman", "Huda", "1967-06-25", nationality="SYR", sex="F")
+HASSAN = dossier("D-HAS", "Hassan", "Huda", "1967-06-25", nationality="SYR", sex="F")
+
+
+# --- names -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("doc", "dos"), [
+    (("Tkatschcnko", "Serhiy"), ("Tkachenko", "Serhii")),  # transliteration plus an OCR slip
+    (("Tcsfay", "Ghebreyesus"), ("Ghebreyesus", "Tesfaye")),  # swapped order, OCR slip
+    (("Kravchenko", "Ihor"), ("Kravchenko", "Ihor Bohdan")),  # the dossier knows a middle name more
+])
+def test_names_compatible_with_reading_errors(doc: tuple[str, str], dos: tuple[str, str]) -> None:
+    assert names_compatible(*doc, *dos)
+
+
+@pytest.mark.parametrize(("doc", "dos"), [
+    (("Tkachenko", "Dmytro"), ("Tkachenko", "Serhii")),  # the twin brother
+    (("Hassan", "Huda"), ("Hussein", "Huda")),
+    (("Ahmadi", "Farid"), ("Karimi", "Farid")),
+    (("Tkachenko", "Serhii Mykola"), ("Tkachenko", "Serhii")),  # a name the dossier does not have
+    (("Sari", "Huda"), ("Sami", "Huda")),  # short names are not compared letter by letter
+    (("Ahmadi", "Farid"), ("Ahmad", "Farid")),  # a letter more is another name
+])
+def test_names_compatible_rejects_other_names(doc: tuple[str, str], dos: tuple[str, str]) -> None:
+    assert not names_compatible(*doc, *dos)
+
+
+def test_dialect_spellings_are_listed_variants_but_not_other_names() -> None:
+    assert known_variants("soliman", "suleiman") and known_variants("Hossein", "Hussein")
+    assert token_similarity("soliman", "suleiman") == LOOSE_SIM
+    assert not known_variants("hussein", "hassan")
+    assert token_similarity(*person_name_tokens("Hussein Hassan")) == 0.0
+
+
+def test_soliman_attaches_to_suleiman_but_not_to_hassan() -> None:
+    doc = person("Soliman", "Huda", "1967-06-25", nationality="SYR", sex="F")
+    r = resolve(doc, {}, [SULEIMAN, HASSAN])
+    assert r.dossier_id == "D-SUL" and r.outcome == "name_and_birth_date"
+    hassan = resolve(person("Hassan", "Huda", "1967-06-25"), {}, [SULEIMAN, HASSAN])
+    assert hassan.dossier_id == "D-HAS"
+
+
+# --- reference numbers -----------------------------------------------------------------------
+
+def test_validated_number_with_misread_surname_attaches() -> None:
+    doc = person("Tkatschcnko", "Serhiy", "2000-10-12", references={"ahvNumber": AHV},
+                 validated=frozenset({"ahvNumber"}))
+    r = resolve(doc, {"ahvNumber": [SERHII]}, [SERHII, DMYTRO])
+    assert r.dossier_id == "D-SERHII" and r.outcome == "reference"
+
+
+def test_number_pointing_at_the_twin_with_his_brothers_name_goes_to_inbox() -> None:
+    # a letter about Dmytro quoting his brother's ZEMIS number (or a misread): the name contradicts
+    doc = person("Tkachenko", "Dmytro", "2000-10-12", references={"zemisNumber": "12345678"})
+    r = resolve(doc, {"zemisNumber": [SERHII]}, [SERHII, DMYTRO])
+    assert r.dossier_id is None and r.outcome == "reference_conflict"
+
+
+def test_birth_date_one_digit_off_next_to_a_matching_number() -> None:
+    doc = person("Tkachenko", "Serhii", "2000-10-13", references={"zemisNumber": "12345678"})
+    assert resolve(doc, {"zemisNumber": [SERHII]}, [SERHII]).dossier_id == "D-SERHII"
+    # the name only roughly fits: a human decides
+    weak = person("Tkatschcnko", "Serhiy", "2000-10-13", references={"zemisNumber": "12345678"})
+    assert resolve(weak, {"zemisNumber": [SERHII]}, [SERHII]).dossier_id is None
+    # the namesake's number with his name but our birth date far off: another person
+    namesake = person("Tkachenko", "Serhii", "2000-10-12", references={"zemisNumber": "11112222"})
+    r = resolve(namesake, {"zemisNumber": [NAMESAKE]}, [SERHII, NAMESAKE])
+    assert r.dossier_id is None and r.outcome == "reference_conflict"
+    # one digit off by name and birth date alone stays in the inbox
+    assert resolve(person("Tkachenko", "Serhii", "2000-10-13"), {}, [SERHII]).dossier_id is None
+
+
+def test_nationality_and_sex_corroborate_a_number_not_a_name() -> None:
+    # no birth date, the surname misread (name score low, but compatible): the number plus
+    # nationality and sex decide
+    doc = person("Tkatschcnko", "Serhiy", None, nationality="UKR", sex="M", references={"zemisNumber": "12345678"})
+    assert resolve(doc, {"zemisNumber": [SERHII]}, []).dossier_id == "D-SERHII"
+    without_sex = person("Tkatschcnko", "Serhiy", None, nationality="UKR", references={"zemisNumber": "12345678"})
+    assert resolve(without_sex, {"zemisNumber": [SERHII]}, []).dossier_id is None
+    twin = person("Tkachenko", "Dmytro", None, nationality="UKR", sex="M", references={"zemisNumber": "12345678"})
+    assert resolve(twin, {"zemisNumber": [SERHII]}, []).dossier_id is None
+    # the same name, nationality and sex without a number: never attached on a name
+    name_only = person("Tkachenko", "Serhii", None, nationality="UKR", sex="M")
+    r = resolve(name_only, {}, [SERHII, NAMESAKE])
+    assert r.dossier_id is None
+    assert resolve(name_only, {}, [SERHII]).dossier_id is None
+
+
+# --- the generator ---------------------------------------------------------------------------
+
+def test_typed_documents_show_what_their_category_shows() -> None:
+    assert sum(c.share for c in CATEGORIES.values()) == pytest.approx(1.0)
+    corpus = identity_corpus(seed=3, dossiers=200, documents=600)
+    by_category = Counter(d.category for d in corpus.documents)
+    assert set(by_category) <= set(CATEGORIES) and by_category["passport"] > 50
+    for d in corpus.documents:
+        if d.category in {"passport", "police_report"} or d.mrz_validated:
+            assert d.birth_date is not None and d.nationality and d.sex, d
+        if d.mrz_validated:
+            assert d.given_names and "documentNumber" in d.references
+        if d.category == "rental_agreement":
+            assert not d.references
+
+
+def test_legacy_profile_is_the_first_generator() -> None:
+    corpus = identity_corpus(seed=7, dossiers=1200, documents=2400, profile="legacy")
+    assert {d.category for d in corpus.documents} == {"unspecified"}
+    assert sum(d.birth_date is None for d in corpus.documents) == 70  # as measured before the typed profile
+    with pytest.raises(ValueError, match="unknown profile"):
+        identity_corpus(profile="other")
