@@ -125,6 +125,15 @@ class EakteFunction(Construct):
         self._allow("Item access to one table and its GSIs (queries by parent, inbox, dossier); "
                     "KMS data keys for the table's customer-managed encryption.", *findings)
 
+    def item_access(self, table: dynamodb.Table, *actions: str) -> None:
+        """Only the named item actions (e.g. GetItem, PutItem, Query) on one table and its GSIs."""
+        table.grant(self.role, *(f"dynamodb:{a}" for a in actions))
+        if table.encryption_key is not None:
+            table.encryption_key.grant_encrypt_decrypt(self.role)
+        self._allow("Named item actions on one table and its GSIs (a query on an index); KMS data keys for "
+                    "the table's customer-managed encryption.", f"Resource::{arn_of(table)}/index/*",
+                    *KMS_WILDCARDS)
+
     def send_to(self, queue: sqs.IQueue) -> None:
         queue.grant_send_messages(self.role)
         self._allow("Sending to a KMS-encrypted queue needs data keys of the queue's key.", *KMS_WILDCARDS)

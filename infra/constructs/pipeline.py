@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -27,6 +29,10 @@ from eakte.settings import (
     INCOMING_PREFIX,
     QUARANTINE_PREFIX,
     STAGES,
+    SWEEP_INTERVAL_MINUTES,
+    SWEEP_STAGES,
+    SWEEPER_FUNCTION,
+    SWEEPER_TIMEOUT_S,
     EnvVar,
     Names,
     OcrEngineKind,
@@ -141,12 +147,42 @@ class Pipeline(Construct):
             self.functions[stage] = fn
 
         self._grant_data_access(storage)
+        self.sweeper, self.sweep_schedule = self._sweeper(names, storage, layer, env)
         # New uploads (and only those: quarantine/ copies are written by intake itself) start the pipeline.
         storage.intake.add_event_notification(
             s3.EventType.OBJECT_CREATED,
             s3n.SqsDestination(self.queues[Stage.INTAKE].queue),
             s3.NotificationKeyFilter(prefix=INCOMING_PREFIX),
         )
+
+    def _sweeper(self, names: Names, storage: Storage, layer: lambda_.ILayerVersion,
+                 env: Mapping[str, str]) -> tuple[EakteFunction, events.Rule]:
+        """Documents stuck in a non-final status (a lost Textract completion, a lost message) are set
+        going again or failed with a reason, every SWEEP_INTERVAL_MINUTES (eakte.logic.sweeper)."""
+        fn = EakteFunction(self, "SweeperFunction", function_name=names.function(SWEEPER_FUNCTION),
+                           folder=SWEEPER_FUNCTION, memory_mb=512, timeout_s=SWEEPER_TIMEOUT_S,
+                           environment=env, key=storage.key, layer=layer)
+        # one run at a time: two overlapping runs would both act on the same stuck documents
+        fn.function.node.default_child.add_property_override("ReservedConcurrentExecutions", 1)
+        # the status index; a stuck document read and saved status-conditionally: nothing deleted, no scan
+        fn.item_access(storage.records, "Query", "GetItem", "PutItem", "ConditionCheckItem")
+        for stage in SWEEP_STAGES:  # back to the stage it waits for, or (giving up) its DLQ
+            fn.send_to(self.queues[stage].queue)
+            fn.send_to(self.queues[stage].dlq)
+        if self.textract_role is not None:
+            fn.read_objects(storage.archive, "documents/*")  # Textract reads the original as the caller
+            fn.put_objects(storage.archive, "documents/*")  # a finished job's OCR JSON and text
+            fn.allow_any_resource(
+                "Textract's GetDocumentTextDetection/StartDocumentTextDetection support no resource-level "
+                "permissions.", ["textract:GetDocumentTextDetection", "textract:StartDocumentTextDetection"])
+            self.textract_role.grant_pass_role(fn.role)
+        rule = events.Rule(self, "SweepSchedule", rule_name=f"{names.prefix}-sweep",
+                           description="eAkte: look at documents stuck in a non-final status",
+                           schedule=events.Schedule.rate(Duration.minutes(SWEEP_INTERVAL_MINUTES)))
+        # a missed run is made good by the next one: no retries piling up behind the schedule
+        rule.add_target(targets.LambdaFunction(fn.function, retry_attempts=0,
+                                               max_event_age=Duration.minutes(SWEEP_INTERVAL_MINUTES)))
+        return fn, rule
 
     def _textract(self, names: Names, storage: Storage) -> tuple[sns.Topic, iam.Role]:
         """Textract's asynchronous jobs report completion to an SNS topic, read by the ocr-result stage."""

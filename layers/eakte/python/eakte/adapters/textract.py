@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from eakte.errors import OcrFailedError, OcrJobPendingError, OcrThrottledError, PermanentError, TransientError
 from eakte.models.document import MediaType
-from eakte.ports import ObjectRef, OcrEngine, OcrJob, OcrResult
+from eakte.ports import ObjectRef, OcrEngine, OcrJob, OcrJobs, OcrResult
 from eakte.settings import DEFAULT_REGION
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def job_tag(document_id: str) -> str:
     return document_id
 
 
-class TextractOcrEngine(OcrEngine):
+class TextractOcrEngine(OcrEngine, OcrJobs):
     def __init__(self, client: Any, sns_topic_arn: str, role_arn: str) -> None:
         self._client = client
         self._sns_topic_arn = sns_topic_arn
@@ -102,18 +102,43 @@ class TextractOcrEngine(OcrEngine):
             return OcrResult(responses=[_strip(response)], engine=ENGINE)
 
         if media_type in ASYNC_MEDIA_TYPES:
-            response = _call(
-                self._client.start_document_text_detection, "StartDocumentTextDetection",
-                DocumentLocation={"S3Object": s3_object},
-                ClientRequestToken=client_request_token(document_id),
-                JobTag=job_tag(document_id),
-                NotificationChannel={"SNSTopicArn": self._sns_topic_arn, "RoleArn": self._role_arn},
-            )
-            job_id = response["JobId"]
-            log.info("textract job %s started for %s", job_id, document_id)
-            return OcrJob(job_id=job_id, engine=ENGINE)
+            return self._start(s3_object, document_id, client_request_token(document_id))
 
         raise OcrFailedError(f"textract cannot read {media_type.value}")
+
+    def _start(self, s3_object: dict[str, str], document_id: str, token: str) -> OcrJob:
+        response = _call(
+            self._client.start_document_text_detection, "StartDocumentTextDetection",
+            DocumentLocation={"S3Object": s3_object},
+            ClientRequestToken=token,
+            JobTag=job_tag(document_id),
+            NotificationChannel={"SNSTopicArn": self._sns_topic_arn, "RoleArn": self._role_arn},
+        )
+        job_id = response["JobId"]
+        log.info("textract job %s started for %s", job_id, document_id)
+        return OcrJob(job_id=job_id, engine=ENGINE)
+
+    def restart(self, ref: ObjectRef, media_type: MediaType, document_id: str, attempt: int) -> OcrJob:
+        """A new job: the first start's token would replay the old (failed or forgotten) job."""
+        if MediaType(media_type) not in ASYNC_MEDIA_TYPES:
+            raise OcrFailedError(f"textract has no asynchronous job for {MediaType(media_type).value}")
+        s3_object: dict[str, str] = {"Bucket": ref.bucket, "Name": ref.key}
+        if ref.version_id:
+            s3_object["Version"] = ref.version_id
+        return self._start(s3_object, document_id, client_request_token(f"{document_id}-retry-{attempt}"))
+
+    def job_status(self, job_id: str) -> str:
+        """The job's status from one result page of one block; EXPIRED when Textract no longer knows the
+        job (results are kept 7 days; the id may also come from another account or region)."""
+        try:
+            response = self._client.get_document_text_detection(JobId=job_id, MaxResults=1)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "InvalidJobIdException":
+                return "EXPIRED"
+            _raise_mapped(exc, "GetDocumentTextDetection")
+        except (boto_errors.ConnectionError, boto_errors.HTTPClientError) as exc:
+            raise TransientError(f"textract GetDocumentTextDetection: {type(exc).__name__}: {exc}") from exc
+        return str(response.get("JobStatus") or "UNKNOWN")
 
     def job_result(self, job_id: str) -> OcrResult:
         responses: list[dict[str, Any]] = []
