@@ -50,6 +50,21 @@ def translate_client_error(error: ClientError, what: str) -> Exception:
     return error
 
 
+def query_items(client: Any, args: dict[str, Any], limit: int | None, what: str) -> list[dict[str, Any]]:
+    """All items of a DynamoDB query, page by page, up to `limit` (None: all); errors typed."""
+    items: list[dict[str, Any]] = []
+    try:
+        while True:
+            page = {**args, "Limit": limit - len(items)} if limit else args
+            r = client.query(**page)
+            items.extend(r.get("Items", []))
+            if "LastEvaluatedKey" not in r or (limit and len(items) >= limit):
+                return items
+            args = {**args, "ExclusiveStartKey": r["LastEvaluatedKey"]}
+    except ClientError as e:
+        raise translate_client_error(e, what) from e
+
+
 class S3ObjectStore(ObjectStore):
     def __init__(self, client: Any) -> None:
         self._s3 = client
@@ -223,18 +238,7 @@ class DynamoRecordStore(RecordStore):
                                 "ExpressionAttributeValues": values, "ScanIndexForward": forward}
         if index:
             args["IndexName"] = index
-        items: list[dict[str, Any]] = []
-        try:
-            while True:
-                if limit:
-                    args["Limit"] = limit - len(items)
-                r = self._ddb.query(**args)
-                items.extend(r.get("Items", []))
-                if "LastEvaluatedKey" not in r or (limit and len(items) >= limit):
-                    return items
-                args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
-        except ClientError as e:
-            raise translate_client_error(e, f"query {key_condition}") from e
+        return query_items(self._ddb, args, limit, f"query {key_condition}")
 
     # --- submissions
     def put_submission(self, submission: Submission) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from eakte.adapters.aws import translate_client_error
+from eakte.adapters.aws import query_items, translate_client_error
 from eakte.errors import ConflictError, PermanentError, TransientError
 from eakte.exchange.model import FederalMessage, MessageStatus
 from eakte.ports import FederalEndpoint, FederalOutbox, MessageStore
@@ -103,17 +103,8 @@ class DynamoMessageStore(MessageStore):
         args: dict[str, Any] = {"TableName": self._table, "IndexName": index, "KeyConditionExpression": "#p = :p",
                                 "ExpressionAttributeNames": {"#p": f"{index}pk"},
                                 "ExpressionAttributeValues": {":p": {"S": pk}}, "ScanIndexForward": False}
-        found: list[FederalMessage] = []
-        try:
-            while len(found) < limit:
-                r = self._ddb.query(**args, Limit=limit - len(found))
-                found += [FederalMessage.model_validate_json(i["body"]["S"]) for i in r.get("Items", [])]
-                if "LastEvaluatedKey" not in r:
-                    break
-                args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
-        except ClientError as e:
-            raise translate_client_error(e, f"query messages {pk}") from e
-        return found
+        return [FederalMessage.model_validate_json(i["body"]["S"])
+                for i in query_items(self._ddb, args, limit, f"query messages {pk}")]
 
     def query(self, submission_id: str | None = None, dossier_id: str | None = None,
               status: MessageStatus | None = None, limit: int = 100) -> list[FederalMessage]:

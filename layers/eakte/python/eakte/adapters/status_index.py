@@ -8,9 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from eakte.adapters.aws import SqsQueue, status_partition, translate_client_error
+from eakte.adapters.aws import SqsQueue, query_items, status_partition
 from eakte.models.document import DocumentStatus
 from eakte.ports import StaleDocuments
 from eakte.settings import GSI_BY_STATUS, Names, Stage
@@ -29,17 +27,8 @@ class DynamoStaleDocuments(StaleDocuments):
             "ExpressionAttributeValues": {":p": status_partition(status), ":cutoff": {"S": changed_before.isoformat()}},
             "ScanIndexForward": True,  # oldest first
         }
-        ids: list[str] = []
-        try:
-            while len(ids) < limit:
-                r = self._ddb.query(**args, Limit=limit - len(ids))
-                ids += [item["pk"]["S"].removeprefix("DOC#") for item in r.get("Items", [])]
-                if "LastEvaluatedKey" not in r:
-                    break
-                args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
-        except ClientError as e:
-            raise translate_client_error(e, f"query stale documents {status.value}") from e
-        return ids
+        items = query_items(self._ddb, args, limit, f"query stale documents {status.value}")
+        return [item["pk"]["S"].removeprefix("DOC#") for item in items]
 
 
 def dead_letter_queues(client: Any, queue_urls: Mapping[Stage, str], names: Names) -> SqsQueue:
