@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from eakte.settings import CONSUMED_STAGES, EnvVar, Stage
+from eakte.settings import CONSUMED_STAGES, EnvVar, Stage, queue_env
 from infra.constructs.function import EakteFunction
 from infra.constructs.pipeline import Pipeline
 from infra.constructs.storage import Storage
@@ -48,3 +48,12 @@ class Exchange(Construct):
         forward.read_objects(storage.archive, f"{MESSAGES_PREFIX}*")
         forward.function.add_environment(EnvVar.FEDERAL_ENDPOINT_URL, federal_endpoint_url)
         self.functions = {s: pipeline.functions[s] for s in EXCHANGE_STAGES}
+        self._forward_queue: sqs.IQueue = pipeline.queues[Stage.FORWARD].queue
+        self._archive = storage.archive
+
+    def allow_caseworker_messages(self, api: EakteFunction) -> None:
+        """The API queues caseworkers' own federal messages (POST /api/dossiers/{id}/messages) on
+        the forward queue, after storing their delivery, envelope and draft below messages/."""
+        api.send_to(self._forward_queue)
+        api.function.add_environment(queue_env(Stage.FORWARD), self._forward_queue.queue_url)
+        api.put_objects(self._archive, f"{MESSAGES_PREFIX}*")

@@ -58,3 +58,18 @@ def test_exchange_functions_reach_only_their_part_of_the_archive(textract, stage
         resources = [r for s in object_writes for r in listed(s["Resource"])]
         assert all(any(w in json.dumps(r) for w in writes) for r in resources)
         assert all(any(w in json.dumps(r) for r in resources) for w in writes)
+
+
+def test_the_api_may_queue_caseworker_messages_and_store_them(textract):
+    """POST /api/dossiers/{id}/messages: the API function knows the forward queue, may send to it
+    and may write below messages/ of the archive (delivery, envelope, draft), nothing more there."""
+    from eakte.settings import API, queue_env
+
+    _, fn = _function(textract, API.function)
+    assert queue_env(Stage.FORWARD) in fn["Properties"]["Environment"]["Variables"]
+    policy = statements(textract, fn["Properties"]["Role"]["Fn::GetAtt"][0])
+    forward, _ = one(textract.of_type("AWS::SQS::Queue"), QueueName=NAMES.queue(Stage.FORWARD))
+    sends = [s for s in policy if "sqs:SendMessage" in listed(s["Action"])]
+    assert any(forward in json.dumps(s["Resource"]) for s in sends)
+    puts = [r for s in policy if "s3:PutObject" in listed(s["Action"]) for r in listed(s["Resource"])]
+    assert any("/messages/*" in json.dumps(r) for r in puts)

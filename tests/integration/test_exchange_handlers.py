@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -328,3 +329,80 @@ def test_a_caseworker_message_that_is_not_schema_valid_is_refused_with_the_path(
     assert status == 404
     assert h.receive(Stage.FORWARD, wait_s=0) == []  # nothing was queued
     assert len(messages(h, worker, dossierId=dossier_id)) == 1
+
+
+class _Crash(RuntimeError):
+    """The API Lambda dies between two writes (a timeout, a lost connection)."""
+
+
+class _CrashOnce:
+    """An adapter whose `method` fails once, then behaves (delegating everything else)."""
+
+    def __init__(self, inner: Any, method: str) -> None:
+        self._inner, self._method, self.crashed = inner, method, False
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._inner, name)
+        if name != self._method or self.crashed:
+            return attribute
+
+        def crash(*args: Any, **kwargs: Any) -> Any:
+            self.crashed = True
+            raise _Crash(f"{name}: connection reset")
+
+        return crash
+
+
+@pytest.mark.parametrize("crash_at", ["create", "enqueue"])
+def test_a_caseworker_message_survives_a_crash_between_its_writes(
+        h: Harness, fed: FederalStandIn, monkeypatch: pytest.MonkeyPatch, crash_at: str) -> None:
+    """After queueing (`create` fails): the forward stage registers it from its draft and delivers
+    it. Before queueing (`enqueue` fails): nothing is visible or queued, the person's later messages
+    go, and the browser's retry with the same request id finishes the one message."""
+    from eakte.exchange import wiring as exchange_wiring
+    from eakte.exchange.outbound import OutboundService
+    from eakte.wiring import audit_trail, buckets, objects
+
+    token, worker = sender(h), caseworker_token(h)
+    index = next(_next_person)
+    submission_id = upload_event(h, token, index, 0)
+    settle(h, fed)
+    [arrival] = messages(h, token, submissionId=submission_id)
+    dossier_id, path = arrival["dossierId"], f"/api/dossiers/{arrival['dossierId']}/messages"
+    request = {"event": "changeResidencePermit", "residencePermit": "0201", "residencePermitValidFrom": "2026-11-01",
+               "requestId": f"form-{uuid.uuid4()}"}
+
+    api = h.handler("api")
+    store, outbox = exchange_wiring.messages(), exchange_wiring.outbox()
+    crashing = _CrashOnce(store if crash_at == "create" else outbox, crash_at)
+    monkeypatch.setattr(api, "outbound", lambda: OutboundService(
+        crashing if crash_at == "create" else store, objects(), crashing if crash_at == "enqueue" else outbox,
+        audit_trail(), buckets()))
+    with pytest.raises(_Crash):
+        h.api("POST", path, worker, request)
+    assert [m["messageId"] for m in messages(h, worker, dossierId=dossier_id)] == [arrival["messageId"]]
+
+    later = upload_event(h, token, index, 1)  # the person's next event is not held up by it
+    settle(h, fed, rounds=2)
+    later_message = messages(h, token, submissionId=later)[0]
+    assert later_message["status"] == "ACKNOWLEDGED", later_message
+    in_dossier = {m["messageId"]: m for m in messages(h, worker, dossierId=dossier_id)}
+    if crash_at == "create":  # queued before the crash: registered from its draft and delivered
+        assert len(in_dossier) == 3
+    else:  # the request failed before anything was queued: not visible, nothing stuck
+        assert set(in_dossier) == {arrival["messageId"], later_message["messageId"]}
+
+    status, sent = h.api("POST", path, worker, request)  # the browser repeats the request
+    assert status == 201, sent
+    again, _ = h.api("POST", path, worker, request)
+    assert again == 201
+    settle(h, fed, rounds=2)
+    status, done = h.api("GET", f"/api/messages/{sent['messageId']}", worker)
+    assert status == 200 and done["status"] == "ACKNOWLEDGED" and done["originator"] == "sachbearbeiterin-7"
+    assert [e["status"] for e in done["history"]] == ["QUEUED", "SENT", "ACKNOWLEDGED"]
+    assert len(messages(h, worker, dossierId=dossier_id)) == 3  # one message for the request, not two
+    delivered = [a["messageId"] for a in fed.stats(True)["arrivals"] if a["person"] == event_person(index).ahv]
+    assert delivered.count(sent["messageId"]) == 1
+    expected = [arrival["messageId"], sent["messageId"], later_message["messageId"]] if crash_at == "create" \
+        else [arrival["messageId"], later_message["messageId"], sent["messageId"]]
+    assert delivered == expected  # the order the register saw them committed

@@ -4,6 +4,12 @@ import { useApp } from "../context.js";
 import { formatDate } from "../i18n.js";
 import { href } from "../router.js";
 import { fieldLabel } from "./document.jsx";
+import { FederalReportForm, TeamPanel } from "./federal.jsx";
+
+const SENDER_ROLES = ["caseworker", "teamlead"];
+// a message in one of these states still changes (receipts arrive asynchronously): keep looking
+export const MESSAGE_PENDING = new Set(["QUEUED", "SENT"]);
+export const POLL_MS = 1500;
 
 /** Documents (and federal messages, where the messages API exists) as one timeline, newest first. */
 export function timeline(documents, messages, typeFilter) {
@@ -17,7 +23,7 @@ export function timeline(documents, messages, typeFilter) {
 }
 
 export function DossierScreen({ dossierId }) {
-  const { t, api, locale } = useApp();
+  const { t, api, locale, session } = useApp();
   const [dossier, setDossier] = useState(null);
   const [messages, setMessages] = useState([]);
   const [filter, setFilter] = useState("");
@@ -28,6 +34,19 @@ export function DossierScreen({ dossierId }) {
     // federal messages of this person, once the message exchange offers them
     api.get("/api/messages", { dossierId }).then((r) => setMessages(r.items ?? []), () => setMessages([]));
   }, [dossierId]);
+
+  // live status: while a message of the person waits for delivery or its receipt, look again
+  const pending = messages.some((m) => MESSAGE_PENDING.has(m.status));
+  useEffect(() => {
+    if (!pending) return undefined;
+    const timer = setInterval(() => {
+      api.get("/api/messages", { dossierId }).then((r) => setMessages(r.items ?? []), () => {});
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [pending, dossierId]);
+
+  const sender = session?.groups?.some((g) => SENDER_ROLES.includes(g));
+  const onSent = (message) => setMessages((list) => [message, ...list.filter((m) => m.messageId !== message.messageId)]);
 
   if (error) return <ErrorNote error={error} />;
   if (!dossier) return <p role="status">{t("app.loading")}</p>;
@@ -57,8 +76,10 @@ export function DossierScreen({ dossierId }) {
             ))}
           </dl>
           <p class="hint">{t("dossier.opened", { date: formatDate(dossier.createdAt, locale) })}</p>
+          <TeamPanel dossier={dossier} onMoved={(moved) => setDossier((d) => ({ ...d, team: moved.team }))} />
         </div>
-        <div class="card grow">
+        <div class="grow">
+        <div class="card">
           <div class="row-between">
             <h2>{t("dossier.timeline")}</h2>
             <div class="inline">
@@ -76,6 +97,9 @@ export function DossierScreen({ dossierId }) {
               ? <DocumentEntry key={e.item.documentId} doc={e.item} />
               : <MessageEntry key={e.item.messageId ?? e.at} message={e.item} />))}
           </ol>
+          {pending && <p class="hint">{t("messages.live")}</p>}
+        </div>
+        {sender && <FederalReportForm dossierId={dossier.dossierId} onSent={onSent} />}
         </div>
       </div>
     </section>
@@ -99,11 +123,18 @@ function MessageEntry({ message }) {
   const { t, locale } = useApp();
   const at = message.createdAt ?? message.sentAt;
   return (
-    <li class="entry">
+    <li class="entry" data-message-id={message.messageId} data-status={message.status}>
       <time datetime={at}>{formatDate(at, locale, true)}</time>
       <span class="entry-type">{t("dossier.message")}</span>
-      <span>{message.messageType ?? message.type ?? ""}</span>
+      <span>{eventLabel(t, message.event) || message.messageType || message.type || ""}</span>
       {message.status && <span class={`badge message-${message.status}`}>{t(`messages.status.${message.status}`)}</span>}
     </li>
   );
+}
+
+/** A federal message's event in words where the table has it (else the eCH event name). */
+export function eventLabel(t, event) {
+  if (!event) return "";
+  const label = t(`messages.event.${event}`);
+  return label === `messages.event.${event}` ? event : label;
 }

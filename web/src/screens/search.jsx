@@ -4,6 +4,7 @@ import { useApp } from "../context.js";
 import { formatDate } from "../i18n.js";
 import { href } from "../router.js";
 import { fieldLabel } from "./document.jsx";
+import { teamLabel } from "./federal.jsx";
 
 const DEBOUNCE_MS = 250;
 
@@ -76,6 +77,7 @@ export function SearchScreen() {
             <th scope="col">{t("person.surname")}</th><th scope="col">{t("person.givenNames")}</th>
             <th scope="col">{t("person.birthDate")}</th><th scope="col">{t("person.nationality")}</th>
             <th scope="col">{t("person.refs")}</th><th scope="col">{t("person.dossier")}</th>
+            <th scope="col">{t("search.team")}</th>
           </tr></thead>
           <tbody>
             {results.map((d) => (
@@ -86,6 +88,7 @@ export function SearchScreen() {
                 <td>{d.nationality ?? ""}</td>
                 <td>{Object.entries(d.referenceNumbers ?? {}).map(([k, v]) => `${fieldLabel(t, k)}: ${v}`).join(", ")}</td>
                 <td class="mono">{d.dossierId}</td>
+                <td>{teamLabel(t, d.team)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,7 +1,28 @@
 """Caseworker-initiated federal messages: a residence permit decision (or the correction of wrongly
 reported permit data) about a person with a dossier, sent to the federal register as an eCH-0020 v3
 event in our eCH-0058 v5 header and an eCH-0090 v2 envelope, validated against the official XSDs
-before it is queued on the same FIFO queue as forwarded events (group = the person)."""
+before it is queued on the same FIFO queue as forwarded events (group = the person).
+
+No lost and no stuck message. A forwarded inbound event has a durable driver (its exchange queue
+entry is deleted only after the forward is queued); a caseworker's request has none: the browser may
+give up. So the queue entry, not the visible record, is the commit point, and the steps run in
+this order, each one repeatable:
+
+1. the payload, the envelope and the *draft* (the complete FederalMessage as JSON, with its group
+   number) go to the archive bucket (`messages/<id>/message.json`); the audit event is written;
+2. the message is put on the FIFO queue (deduplication id = message id);
+3. the record is created (create-if-absent): only now does it show in the API.
+
+A crash before 2 leaves nothing visible and nothing queued (the request failed; its group number
+is skipped by the forward stage's turn logic like any unused number). A crash between 2 and 3
+leaves a queue entry without a record: the forward stage registers the message from its draft when
+it meets the entry (`service.registered`), so it is delivered anyway and never blocks the person's
+later messages. A record therefore never exists without a queue entry having been made, which is
+what could leave a QUEUED message stuck before. Retries are safe at every step: the message id is
+derived from the client's `requestId` (the web app sends one per form submission and repeats it on
+a retry), a repeated request resumes from the stored draft (same id, same group number, same
+content) and queues it again (dropped by FIFO deduplication within 5 minutes, a no-op for the
+forward stage after that: it checks the status)."""
 
 from __future__ import annotations
 
@@ -26,7 +47,7 @@ from eakte.exchange.model import (
 )
 from eakte.exchange.parsing import parse_message
 from eakte.exchange.schemas import ECH_0020_V3, ECH_0090_V2, validate
-from eakte.exchange.service import enqueue, message_key
+from eakte.exchange.service import draft_key, enqueue, message_key, read_draft
 from eakte.logic.intake import Buckets
 from eakte.logic.names import normalise_reference
 from eakte.models.api import DossierView
@@ -90,9 +111,13 @@ class OutboundService:
                       if request.request_id else str(uuid.uuid4()))
         existing = self._messages.get(message_id)
         if existing is not None:  # the client repeated its request: the same message, queued once
-            if existing.dossier_id != dossier.dossier_id or existing.event != request.event:
-                raise ConflictError(f"request {request.request_id} was used for another message")
+            self._same_request(existing, dossier, request)
             return self._enqueue(existing)
+        draft = read_draft(self._objects, self._buckets, message_id) if request.request_id else None
+        if draft is not None:  # an earlier attempt stopped before its record: finish that one
+            self._same_request(draft, dossier, request)
+            self._audit_send(principal, dossier, request, draft)
+            return self._publish(draft)
         now = self._clock()
         correlation = ech.business_reference(correlation_id) or message_id
         person = person_of(dossier)
@@ -117,6 +142,11 @@ class OutboundService:
             raise PermanentError(f"built {ECH_0090_V2} envelope is invalid: {problems[0]}")
         return self._register(principal, dossier, request, message_id, correlation, person, payload, envelope, now)
 
+    @staticmethod
+    def _same_request(message: FederalMessage, dossier: DossierView, request: CaseworkerMessageRequest) -> None:
+        if message.dossier_id != dossier.dossier_id or message.event != request.event:
+            raise ConflictError(f"request {request.request_id} was used for another message")
+
     def _register(self, principal: Principal, dossier: DossierView, request: CaseworkerMessageRequest,
                   message_id: str, correlation: str, person: PersonData, payload: bytes, envelope: bytes,
                   now: datetime) -> FederalMessage:
@@ -135,18 +165,30 @@ class OutboundService:
                                   detail=f"{request.event} ({request.residence_permit}) of {dossier.surname} "
                                          f"by {principal.subject} for {self._federal_id}")],
             created_at=now, updated_at=now)
-        if not self._messages.create(message):
-            message = self._messages.get(message_id) or message
+        # step 1 (see the module docstring): the draft, then the audit event, before anything is queued
+        self._objects.put(ObjectRef(self._buckets.archive, draft_key(message_id)),
+                          message.model_dump_json(by_alias=True).encode(), "application/json")
+        self._audit_send(principal, dossier, request, message)
+        return self._publish(message)
+
+    def _audit_send(self, principal: Principal, dossier: DossierView, request: CaseworkerMessageRequest,
+                    message: FederalMessage) -> None:
         self._audit.record(AuditEvent(
-            event_id=str(uuid.uuid4()), at=now, actor=principal.subject, actor_groups=sorted(principal.groups),
-            action=AuditAction.SEND_FEDERAL_MESSAGE, target_id=message_id, dossier_id=dossier.dossier_id,
-            source_ip=principal.source_ip, reason=request.comment,
-            details={"correlationId": correlation, **request.model_dump(
+            event_id=str(uuid.uuid4()), at=self._clock(), actor=principal.subject,
+            actor_groups=sorted(principal.groups), action=AuditAction.SEND_FEDERAL_MESSAGE,
+            target_id=message.message_id, dossier_id=dossier.dossier_id, source_ip=principal.source_ip,
+            reason=request.comment,
+            details={"correlationId": message.correlation_id, **request.model_dump(
                 mode="json", by_alias=True, include={"event", "residence_permit", "residence_permit_valid_from",
                                                      "residence_permit_valid_till", "entry_date"})}))
-        return self._enqueue(message)
+
+    def _publish(self, message: FederalMessage) -> FederalMessage:
+        """Steps 2 and 3: queue, then make the record visible (the forward stage may have registered
+        it from the draft in between: then that record is the one)."""
+        self._enqueue(message)
+        if not self._messages.create(message):
+            message = self._messages.get(message.message_id) or message
+        return message
 
     def _enqueue(self, message: FederalMessage) -> FederalMessage:
-        # if this fails the message stays QUEUED without a queue entry: the client repeats the
-        # request with its request id and the same message is queued (FIFO deduplication by id)
         return enqueue(self._outbox, message)

@@ -86,6 +86,33 @@ def message_key(message_id: str, name: str) -> str:
     return f"messages/{message_id}/{name}"
 
 
+def draft_key(message_id: str) -> str:
+    """The complete message as created, stored before it is queued (see exchange.outbound)."""
+    return message_key(message_id, "message.json")
+
+
+def read_draft(objects: ObjectStore, buckets: Buckets, message_id: str) -> FederalMessage | None:
+    try:
+        data = objects.read(ObjectRef(buckets.archive, draft_key(message_id)))
+    except NotFoundError:
+        return None
+    return FederalMessage.model_validate_json(data)
+
+
+def registered(messages: MessageStore, objects: ObjectStore, buckets: Buckets, message_id: str) -> FederalMessage:
+    """The message's record; a queued message whose sender stopped before creating the record is
+    registered from its draft here, so the queue entry is never without a message."""
+    message = messages.get(message_id)
+    if message is not None:
+        return message
+    draft = read_draft(objects, buckets, message_id)
+    if draft is None:
+        raise NotFoundError(f"federal message {message_id} is not registered")
+    if not messages.create(draft):
+        return messages.get(message_id) or draft
+    return draft
+
+
 def format_ahv(vn: str) -> str:
     return f"{vn[:3]}.{vn[3:7]}.{vn[7:11]}.{vn[11:]}"
 
@@ -412,10 +439,7 @@ class ForwardService:
         self._ledger = MessageLedger(messages, clock)
 
     def _get(self, message_id: str) -> FederalMessage:
-        message = self._messages.get(message_id)
-        if message is None:
-            raise NotFoundError(f"federal message {message_id} is not registered")
-        return message
+        return registered(self._messages, self._objects, self._buckets, message_id)
 
     def forward(self, message_id: str) -> FederalMessage | None:
         """The forward stage's step: deliver the message if it is its turn (None: it is not)."""
@@ -463,7 +487,8 @@ class ForwardService:
     def mark_dead(self, message_id: str, detail: str) -> FederalMessage | None:
         try:
             return self._ledger.change(message_id, lambda m: None if m.status is not MessageStatus.QUEUED else
-                                       with_status(m, MessageStatus.DEAD, self._clock(), detail[:500]))
+                                       with_status(m, MessageStatus.DEAD, self._clock(), detail[:500]),
+                                       read=self._get(message_id))  # (registered from its draft if need be)
         except NotFoundError:
             return None
 
