@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install system-deps run test test-unit test-web lint synth bench samples clean web redrive ops train
+.PHONY: install system-deps run test test-unit test-web lint synth bench samples clean web redrive ops train calibrate
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -70,11 +70,18 @@ bench: install
 	$(PY) bench/pipeline.py
 	$(PY) bench/exchange.py
 	nice -n 10 $(PY) bench/recognition.py
+	$(PY) bench/identity.py --profile legacy --out bench/results/identity-legacy.json
 
 # Retrain the document-type model (layers/eakte/python/eakte/recognition/model.json.gz) on the
 # generated corpus (OCR cached in .cache/ocr/), plus exported corrections: make train CORRECTIONS=c.jsonl
 train: install
 	nice -n 10 $(PY) -m samples.train_classifier $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
+	nice -n 10 $(PY) -m samples.calibrate_review
+
+# Choose the review threshold on the held-out split and its hard variants for the shipped model
+# (writes layers/eakte/python/eakte/recognition/calibration.json; rule in samples/calibrate_review.py)
+calibrate: install
+	nice -n 10 $(PY) -m samples.calibrate_review
 
 # Move dead-lettered messages back to their stage queues once the cause is fixed (e.g. the federal
 # endpoint is back): `make redrive STAGE=forward ENDPOINT=<AWS emulation URL that make run prints>`;

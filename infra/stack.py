@@ -8,7 +8,7 @@ from aws_cdk import Stack, Tags
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from eakte.settings import API, APP, STAGES, EnvVar, Names, Stage
+from eakte.settings import API, APP, STAGES, SWEEPER_FUNCTION, EnvVar, Names, Stage
 from infra import nag
 from infra.bundling import ARCHITECTURE, RUNTIME, layer_code
 from infra.config import Deployment
@@ -54,11 +54,13 @@ class EakteStack(Stack):
                                  federal_endpoint_url=deployment.federal_endpoint_url)
         self.api = Api(self, "Api", names=names, storage=self.storage, layer=self.layer,
                        environment=environment, web_origins=deployment.web_origins)
+        self.exchange.allow_caseworker_messages(self.api.handler)
         self.web = Web(self, "Web", names=names, storage=self.storage, api=self.api)
         self.observability = Observability(
             self, "Observability", names=names, key=self.storage.key, queues=self.pipeline.queues,
             functions={**{STAGES[s].function: f.function for s, f in self.pipeline.functions.items()},
-                       API.function: self.api.handler.function},
+                       API.function: self.api.handler.function,
+                       SWEEPER_FUNCTION: self.pipeline.sweeper.function},
             api=self.api.rest)
         self.observability.grant_ops_overview(self.api.handler.role, self.pipeline.queues, self.pipeline.key)
         nag.suppress_cdk_internals(self, self.api.rest)

@@ -25,6 +25,7 @@ from eakte.logic.api_service import ApiService, BadRequestError
 from eakte.logic.ops import OpsOverview, OpsService
 from eakte.logic.page_images import PageRenderError
 from eakte.logic.team_messages import ScopedMessageQueries
+from eakte.logic.teams import team_names
 from eakte.models.api import (
     AuditList,
     ContentLink,
@@ -220,6 +221,11 @@ def get_dossier(dossier_id: Annotated[str, Path(max_length=64)]) -> DossierView:
 @app.patch("/api/dossiers/<dossier_id>", summary="Move a dossier to another team (team leads; audited)")
 def change_dossier(dossier_id: Annotated[str, Path(max_length=64)], change: DossierChange) -> DossierView:
     return service().change_dossier(principal(), dossier_id, change)
+
+
+@app.get("/api/teams", summary="The office's teams (caseworkers and team leads)")
+def list_teams() -> dict[str, list[str]]:
+    return {"items": team_names(principal())}
 
 
 @cache

@@ -24,7 +24,7 @@ from constructs import Construct
 
 from eakte import telemetry
 from eakte.models.document import DocumentStatus
-from eakte.settings import Names, Stage
+from eakte.settings import SWEEP_INTERVAL_MINUTES, SWEEPER_FUNCTION, Names, Stage
 from infra.constructs.pipeline import StageQueue, construct_name
 
 DEFAULT_MAX_AGE = Duration.hours(1)  # a document normally passes a stage within minutes
@@ -97,6 +97,7 @@ class Observability(Construct):
             ))
         machinery = self._functions(names, functions or {}) + self._api(names, api)
         self._textract_throttling(names)
+        machinery += self._sweeper(names)
         for alarm in self.alarms:
             alarm.add_alarm_action(action)
             alarm.add_ok_action(action)
@@ -211,6 +212,20 @@ class Observability(Construct):
         return [cloudwatch.GraphWidget(title="API requests with errors (5 min)",
                                        left=[server_errors.with_(label="5xx"), client_errors], width=12),
                 cloudwatch.GraphWidget(title="API latency", left=[latency.with_(label="p95 (ms)")], width=12)]
+
+    def _sweeper(self, names: Names) -> list[cloudwatch.IWidget]:
+        """The sweeper's outcomes; an alarm when it gave a document up (FAILED, in its stage's DLQ)."""
+        def swept(outcome: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(namespace=telemetry.NAMESPACE, metric_name=telemetry.swept_metric(outcome),
+                                     dimensions_map={"service": SWEEPER_FUNCTION}, statistic="Sum",
+                                     period=Duration.minutes(SWEEP_INTERVAL_MINUTES), label=outcome)
+
+        self._alarm("SweeperGaveUp", swept("failed"), f"{names.prefix}-sweeper-gave-up",
+                    "The sweeper found documents stuck in a non-final status and, after its bounded attempts, "
+                    "marked them FAILED and put them in their stage's DLQ.", 1)
+        outcomes = ("completed", "resubmitted", "waiting", "reenqueued", "failed", "error")
+        return [cloudwatch.GraphWidget(title=f"Stuck documents swept (per {SWEEP_INTERVAL_MINUTES} min)",
+                                       left=[swept(o) for o in outcomes], width=12)]
 
     def _textract_throttling(self, names: Names) -> None:
         throttled = cloudwatch.MathExpression(

@@ -58,10 +58,10 @@ def test_dashboard_shows_the_documents_first(textract):
 def test_every_alarm_kind_has_a_runbook_entry(textract):
     runbook = RUNBOOK.read_text(encoding="utf-8")
     kinds = {re.sub(r"^.*-(dlq-not-empty|oldest-message|errors|throttles|api-5xx|api-latency|"
-                    r"textract-throttling)$", r"\1", name.replace("-dlq.fifo-", "-dlq-"))
+                    r"textract-throttling|sweeper-gave-up)$", r"\1", name.replace("-dlq.fifo-", "-dlq-"))
              for name in _alarms(textract)}
     assert kinds <= {"dlq-not-empty", "oldest-message", "errors", "throttles", "api-5xx", "api-latency",
-                     "textract-throttling"}, kinds
+                     "textract-throttling", "sweeper-gave-up"}, kinds
     for kind in kinds:
         assert f"`*-{kind}`" in runbook, f"no runbook section for {kind}"
     assert "python -m eakte.local.redrive" in runbook

@@ -221,3 +221,26 @@ class MessageStore(ABC):
               status: MessageStatus | None = None, limit: int = 100) -> list[FederalMessage]:
         """Messages of a submission, of a dossier or with a status (newest first); all when none is given."""
 
+
+
+# --- the sweeper (eakte.logic.sweeper) ---------------------------------------------------------
+
+
+class StaleDocuments(ABC):
+    """Documents per status by their last change: the keys-only status index, never a scan."""
+
+    @abstractmethod
+    def stale_document_ids(self, status: DocumentStatus, changed_before: datetime, limit: int) -> list[str]:
+        """Ids of documents in `status` unchanged since before `changed_before`, oldest first."""
+
+
+class OcrJobs(ABC):
+    """What the sweeper asks of an engine with asynchronous jobs (Textract)."""
+
+    @abstractmethod
+    def job_status(self, job_id: str) -> str:
+        """IN_PROGRESS, SUCCEEDED, PARTIAL_SUCCESS or FAILED; EXPIRED when the engine no longer knows the job."""
+
+    @abstractmethod
+    def restart(self, ref: ObjectRef, media_type: MediaType, document_id: str, attempt: int) -> OcrJob:
+        """Start a new job for the document (not the idempotent replay of the first start)."""

@@ -157,7 +157,9 @@ INCOMING_RETENTION_DAYS = 30  # originals are copied to the archive; the upload 
 ARCHIVE_RETENTION_DAYS = 365 * 10
 
 # Classification
-REVIEW_THRESHOLD = 0.6  # below this confidence a document goes to the inbox
+# Floor and fallback of the review threshold: the threshold in force is calibrated on held-out
+# data and shipped with the model (eakte/recognition/calibration.json), never below this.
+REVIEW_THRESHOLD = 0.6  # below this confidence a document always goes to the inbox
 
 # Table layout: one table, overloaded keys, three sparse GSIs (see eakte.dal.records)
 GSI_BY_PARENT = "gsi1"  # documents of a submission; submissions of a tenant
@@ -242,3 +244,19 @@ class Names:
 
 def names_from_env() -> Names:
     return Names(stage=os.environ.get(EnvVar.STAGE, DEFAULT_STAGE))
+
+
+# Sweeper (eakte.logic.sweeper): a document that has not changed for longer than its status's time
+# here is stuck (a lost Textract completion, a message lost between stages): the sweeper looks at it.
+# Longer than any stage's retries take (OCR: 8 receives with backoff); a backlog longer than this only
+# costs a duplicate message, which the stages ignore.
+SWEEPER_FUNCTION = "sweeper"
+SWEEP_STUCK_AFTER_S: dict[str, int] = {"RECEIVED": 3600, "OCR_DONE": 1800, "CLASSIFIED": 1800}
+SWEEP_MAX_ATTEMPTS = 3  # then the document is FAILED (<stage>_failed) and its message put in the DLQ
+SWEEP_BATCH = 200  # documents per status and run (oldest first); the next run takes the rest
+SWEEP_INTERVAL_MINUTES = 10  # the EventBridge schedule in AWS
+SWEEP_LOCAL_INTERVAL_S = 60  # the local stack's timer (environment EAKTE_SWEEP_INTERVAL_S overrides)
+SWEEPER_TIMEOUT_S = 300
+SWEEP_INTERVAL_ENV = "EAKTE_SWEEP_INTERVAL_S"
+# the stages a stuck document waits for: the sweeper sends to their queues and, giving up, their DLQs
+SWEEP_STAGES = (Stage.OCR, Stage.EXCHANGE, Stage.CLASSIFY, Stage.INDEX)

@@ -40,6 +40,14 @@ MESSAGES_NACKED = ("MessagesNacked", "receipt")  # negative receipt: the federal
 MESSAGES_DEAD = (DEAD_LETTERED, "forward")  # every delivery attempt failed: DEAD, waiting in the DLQ
 MESSAGES_REFUSED = ("MessagesRejected", "exchange")  # an inbound message failed validation (sender NACKed)
 
+# The sweeper (eakte.logic.sweeper): documents it found stuck, in all and per outcome
+DOCUMENTS_SWEPT = "DocumentsSwept"
+
+
+def swept_metric(outcome: str) -> str:
+    """DocumentsSweptFailed, DocumentsSweptReenqueued, ... (eakte.logic.sweeper.Outcome)"""
+    return f"{DOCUMENTS_SWEPT}{outcome.title()}"
+
 
 def count_document(metrics: Metrics, doc: Document, now_s: float | None = None) -> None:
     """Count `doc` in its current status: aggregate (service dimension) and per tenant + type."""

@@ -89,3 +89,28 @@ def ocr_engine() -> Any:
     return TextractOcrEngine(make_textract_client(os.environ.get("AWS_REGION") or None),
                              sns_topic_arn=env(EnvVar.TEXTRACT_TOPIC_ARN),
                              role_arn=env(EnvVar.TEXTRACT_ROLE_ARN))
+
+
+@cache
+def stale_documents() -> Any:
+    from eakte.adapters.status_index import DynamoStaleDocuments
+
+    return DynamoStaleDocuments(client("dynamodb"), env(EnvVar.TABLE))
+
+
+@cache
+def dead_letters() -> Any:
+    """The stages' DLQs (the sweeper puts a document it gives up on there, for the redrive)."""
+    from eakte.adapters.status_index import dead_letter_queues
+    from eakte.settings import Stage, names_from_env, queue_env
+
+    urls = {s: os.environ[queue_env(s)] for s in Stage if queue_env(s) in os.environ}
+    return dead_letter_queues(client("sqs"), urls, names_from_env())
+
+
+def ocr_jobs() -> Any:
+    """The OCR engine if it runs asynchronous jobs (Textract), else None."""
+    from eakte.ports import OcrJobs
+
+    engine = ocr_engine()
+    return engine if isinstance(engine, OcrJobs) else None

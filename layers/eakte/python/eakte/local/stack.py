@@ -25,6 +25,7 @@ from eakte.local.issuer import DevIssuer
 from eakte.local.lambda_host import LambdaContext, StagePoller, load_handler
 from eakte.local.moto_process import start_moto_process
 from eakte.local.resources import LocalAws, apply_environment, create_resources
+from eakte.local.scheduler import ScheduledFunction, sweeper_schedule
 from eakte.settings import API, CONSUMED_STAGES, LOCAL_AUDIENCE, LOCAL_HOST, STAGES, Names
 
 MAX_API_BODY = 1024 * 1024  # our JSON bodies are small; API Gateway itself stops at 10 MB
@@ -54,6 +55,7 @@ class LocalStack:
     _api_pool: queue.Queue[ModuleType] = field(default_factory=queue.Queue)
     federal: FederalStandIn | None = None
     sign_in: HostedUi | None = None  # Cognito's hosted UI endpoints (code + PKCE), below /local
+    sweeper: ScheduledFunction | None = None  # the sweeper on its schedule (EventBridge in AWS)
 
     @property
     def base_url(self) -> str:
@@ -76,6 +78,8 @@ class LocalStack:
                                  self.errors.append)
             poller.start()
             self.pollers.append(poller)
+        self.sweeper = sweeper_schedule(self.root / "functions", self.aws.names, self.stop_event, self.errors.append)
+        self.sweeper.start()
         self._httpd = ThreadingHTTPServer((LOCAL_HOST, self.port), _make_handler(self))
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True, name="http").start()

@@ -31,11 +31,22 @@ from eakte.models.document import (
     StageMessage,
     utcnow,
 )
-from eakte.ports import DossierQuery, ObjectRef, ObjectStore, OcrEngine, OcrJob, OcrResult, Queue, RecordStore
+from eakte.ports import (
+    DossierQuery,
+    ObjectRef,
+    ObjectStore,
+    OcrEngine,
+    OcrJob,
+    OcrJobs,
+    OcrResult,
+    Queue,
+    RecordStore,
+)
 from eakte.recognition import Recognition, recognize
+from eakte.recognition.calibration import review_threshold as calibrated_threshold
 from eakte.recognition.geometry import locate_fields
 from eakte.recognition.mrz_report import mrz_report
-from eakte.settings import REVIEW_THRESHOLD, Stage
+from eakte.settings import Stage
 
 # Order of the statuses along the happy path; used to see whether a stage already ran.
 _PROGRESS = {
@@ -108,13 +119,21 @@ class OcrStage(StageBase):
         if doc.ocr_job_id and doc.status is DocumentStatus.RECEIVED:
             return doc  # an asynchronous job is running; its completion notification continues
         started = self._clock()
+        ref = ObjectRef(self._buckets.archive, doc.original_key)
+        # redriven after a job was lost or failed (logic.sweeper): a new job, since the first start's
+        # idempotency token would only replay the old one; counted, so each redrive gets its own token
+        jobs = self._engine if isinstance(self._engine, OcrJobs) else None
+        restart = doc.status is DocumentStatus.FAILED and doc.ocr_job_id is not None and jobs is not None
         try:
-            outcome = self._engine.recognize(ObjectRef(self._buckets.archive, doc.original_key),
-                                             doc.media_type, doc.document_id)
+            outcome = (jobs.restart(ref, doc.media_type, doc.document_id, doc.sweeps + 1) if jobs and restart
+                       else self._engine.recognize(ref, doc.media_type, doc.document_id))
         except OcrFailedError as e:
             return self.fail(doc, str(e))
         if isinstance(outcome, OcrJob):
-            pending = doc.model_copy(update={"ocr_job_id": outcome.job_id})
+            # waiting for the job (RECEIVED again after a redrive: the sweeper watches it like any other)
+            pending = doc.model_copy(update={"ocr_job_id": outcome.job_id, "status": DocumentStatus.RECEIVED,
+                                             "reason": None, "reason_detail": None,
+                                             "sweeps": doc.sweeps + int(restart)})
             self.save(doc, pending)
             return pending
         return self.complete(doc, outcome, started)
@@ -222,6 +241,13 @@ class IndexStage(StageBase):
     stage = Stage.INDEX
     input_status = DocumentStatus.CLASSIFIED
     output_status = DocumentStatus.INDEXED
+    # below this type confidence the document goes to the inbox; None: the calibrated threshold
+    # shipped with the model (eakte.recognition.calibration). Tests set it explicitly.
+    review_threshold: float | None = None
+
+    @property
+    def threshold(self) -> float:
+        return calibrated_threshold() if self.review_threshold is None else self.review_threshold
 
     def run(self, message: StageMessage) -> Document | None:
         doc = self.load(message.document_id)
@@ -229,7 +255,7 @@ class IndexStage(StageBase):
             return None
         started = self._clock()
         dossier_id, candidates = self._resolve(doc)
-        confident = (doc.confidence or 0.0) >= REVIEW_THRESHOLD
+        confident = (doc.confidence or 0.0) >= self.threshold
         status = DocumentStatus.INDEXED if dossier_id and confident else DocumentStatus.NEEDS_REVIEW
         dossier = self._records.get_dossier(dossier_id) if dossier_id else None
         indexed = doc.model_copy(update={
@@ -267,7 +293,7 @@ class IndexStage(StageBase):
         if resolution.dossier_id or resolution.candidates:
             return resolution.dossier_id, resolution.candidates
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
-                and (doc.confidence or 0.0) >= REVIEW_THRESHOLD:
+                and (doc.confidence or 0.0) >= self.threshold:
             return self._open_dossier(doc, person), []
         return None, []
 

@@ -147,3 +147,12 @@ class ScopedRecords:
 def require_teamlead(principal: Principal, what: str) -> None:
     if not principal.in_any(TEAMLEAD_GROUPS):
         raise ForbiddenError(f"{what} needs the role teamlead")
+
+
+def team_names(principal: Principal) -> list[str]:
+    """GET /api/teams: the office's teams (settings.TEAMS), for the web app's dossier view and its
+    "move to team" choice; the office's own staff only."""
+    if not principal.in_any(TEAMLEAD_GROUPS | CASEWORKER_GROUPS):
+        raise ForbiddenError("the list of teams needs one of the roles caseworker, teamlead")
+    scope_of(principal)  # a caseworker's token must name a team of the office, as for every other read
+    return list(TEAMS)

@@ -193,6 +193,7 @@ class Document(CamelModel):
     received_at: datetime
     updated_at: datetime
     stage_seconds: dict[str, float] = Field(default_factory=dict)
+    sweeps: int = 0  # how often the sweeper (eakte.logic.sweeper) found it stuck and set it going again
 
 
 class Dossier(CamelModel):
