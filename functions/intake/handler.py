@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from eakte import telemetry, wiring
 from eakte.lambda_support import logger, metrics, new_processor, run_batch, tracer
 from eakte.logic.intake import ArrivedObject, IntakeService
+from eakte.models.document import DocumentStatus
 from eakte.settings import Stage
 
 processor = new_processor()
@@ -42,7 +43,10 @@ def record_handler(record: SQSRecord) -> None:
     for arrived in arrived_objects(record.json_body):
         doc = service().receive(arrived, correlation_id=record.message_id)
         logger.set_correlation_id(doc.correlation_id)
-        logger.info("intake", document_id=doc.document_id, status=doc.status.value, reason=doc.reason)
+        # a rejection is the sender's problem to fix, but operations should see it too (with the why)
+        log = logger.warning if doc.status is DocumentStatus.REJECTED else logger.info
+        log("intake", document_id=doc.document_id, status=doc.status.value, reason=doc.reason,
+            reason_detail=doc.reason_detail)
         telemetry.count_document(metrics, doc)
 
 

@@ -34,7 +34,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 def stack() -> Iterator[LocalClient]:
     """A local stack of the browser tests' own (as tests/e2e/conftest.py starts one), so the
     other end-to-end tests' documents do not show up in these screens."""
-    with running_stack() as base:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with running_stack(log=ARTIFACTS / "web-stack.log") as base:  # kept: a failure is read from it
         yield LocalClient(base)
 
 
