@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from eakte.local.client import LocalClient
 from samples.events import event_person, person_event
@@ -105,7 +106,10 @@ def test_caseworker_reports_a_permit_decision_and_sees_it_acknowledged(
 
     page.route("**/api/dossiers/*/messages", refuse)
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    # wait until the focus has settled on the button (the live status re-renders the screen meanwhile)
+    expect(form.locator("button[type=submit]")).to_be_focused()
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/messages")):
+        page.keyboard.press("Enter")
     shown = page.get_by_test_id("federal-refusal")
     shown.wait_for()
     assert "/eCH-0011:residencePermit" in shown.inner_text() and "schema_invalid" in shown.inner_text()
