@@ -56,6 +56,30 @@ def test_bad_uploads_are_refused_with_a_code(api: ApiService, over: dict[str, ob
     assert e.value.code == code
 
 
+@pytest.mark.parametrize(("concerns", "code"), [
+    ({"surname": "Al Hassan"}, "concerns_incomplete"),  # a name alone identifies no one
+    ({"givenNames": "Rami", "birthDate": "1990-02-01"}, "concerns_incomplete"),
+    ({"ahvNumber": "756.1234.5678.98"}, "invalid_ahv"),  # check digit wrong
+    ({"zemisNumber": "1234-567x"}, "invalid_zemis"),
+    ({"azrNumber": "12345678901"}, "invalid_azr"),  # 11 digits
+])
+def test_bad_concerns_are_refused_with_a_code(api: ApiService, concerns: dict[str, str], code: str) -> None:
+    with pytest.raises(BadRequestError) as e:
+        upload(api, concerns=concerns)
+    assert e.value.code == code
+
+
+def test_concerns_are_for_scans_and_kept_with_the_submission(api: ApiService) -> None:
+    with pytest.raises(BadRequestError) as e:
+        upload(api, kind="message", contentType="application/xml", filename="m.xml",
+               concerns={"ahvNumber": "756.1234.5678.97"})
+    assert e.value.code == "concerns_not_for_messages"
+    submission_id = upload(api, concerns={"surname": "Al Hassan", "givenNames": "Rami", "birthDate": "1990-02-01"})
+    concerns = api.get_submission(SENDER, submission_id).concerns
+    assert concerns is not None and concerns.surname == "Al Hassan" and concerns.birth_date == date(1990, 2, 1)
+    assert upload(api, concerns={"ahvNumber": "756.1234.5678.97"})
+
+
 def test_only_senders_upload(api: ApiService) -> None:
     with pytest.raises(ForbiddenError):
         upload(api, CASEWORKER)

@@ -20,6 +20,7 @@ from eakte.logic.intake import Buckets
 from eakte.logic.names import name_keys, person_name_tokens, skeleton
 from eakte.logic.stages import IndexStage
 from eakte.models.document import (
+    DeclaredPerson,
     Document,
     DocumentStatus,
     DocumentType,
@@ -27,6 +28,7 @@ from eakte.models.document import (
     ExtractedField,
     FieldSource,
     StageMessage,
+    Submission,
     SubmissionKind,
 )
 from eakte.ports import DossierQuery
@@ -290,3 +292,60 @@ def test_another_lifelong_number_means_another_person() -> None:
     r = resolve(p, {"ahvNumber": []}, [RAMI])  # RAMI's dossier holds another AHV number
     assert r.dossier_id is None and r.outcome == "no_match"  # an identity document opens its own dossier
     assert "ahvNumber differs" in score_dossier(p, RAMI).reason
+
+
+# --- the person the uploader named (POST /api/uploads `concerns`) -----------------------------
+
+RAMI_NAMESAKE = dossier("D-RAMI-2", "Al Hassan", "Rami", "1979-08-30")
+
+
+def _declared(records: MemoryRecordStore, doc_id: str, **concerns: object) -> Document:
+    """A payslip that shows only the employee's name, uploaded naming a person."""
+    records.put_submission(Submission(submission_id=f"S-{doc_id}", tenant="t", kind=SubmissionKind.SCAN,
+                                      filename="x.pdf", content_type="application/pdf", declared_size=1,
+                                      created_by="u", created_at=NOW, expires_at=NOW, object_key="k",
+                                      concerns=DeclaredPerson.model_validate(concerns)))
+    doc = _classified(doc_id, DocumentType.PAYSLIP, surname="AL HASAN", givenNames="RAMI")
+    return _index(records, doc.model_copy(update={"submission_id": f"S-{doc_id}"}))
+
+
+def test_a_name_only_document_is_filed_with_the_person_its_uploader_named() -> None:
+    records = MemoryRecordStore()
+    for d in (RAMI, KARIM, MOHAMMED):
+        records.put_dossier(d)
+    alone = _index(records, _classified("DOC-0", DocumentType.PAYSLIP, surname="AL HASAN", givenNames="RAMI"))
+    assert alone.status is DocumentStatus.NEEDS_REVIEW  # a name alone never attaches
+    by_ahv = _declared(records, "DOC-1", ahvNumber=AHV_VALID)
+    assert by_ahv.status is DocumentStatus.INDEXED and by_ahv.dossier_id == "D-RAMI"
+    assert "named by the uploader" in by_ahv.candidates[0].reason
+    by_name = _declared(records, "DOC-2", surname="Al-Hassan", givenNames="Rami", birthDate="1991-03-14")
+    assert by_name.dossier_id == "D-RAMI"
+
+
+def test_the_uploaders_word_never_files_a_document_that_names_someone_else() -> None:
+    records = MemoryRecordStore()
+    for d in (RAMI, KARIM, MOHAMMED):
+        records.put_dossier(d)
+    # the uploader named the twin: the payslip says Rami
+    twin = _declared(records, "DOC-1", surname="Al Hassan", givenNames="Karim", birthDate="1991-03-14")
+    assert twin.status is DocumentStatus.NEEDS_REVIEW and twin.dossier_id is None
+    assert any(c.dossier_id == "D-KARIM" and "named by the uploader, but" in c.reason for c in twin.candidates)
+    # a named person the files do not know, or who is not identified clearly: no effect
+    unknown = _declared(records, "DOC-2", surname="Haddad", givenNames="Mohammed", birthDate="1988-01-02")
+    assert unknown.status is DocumentStatus.NEEDS_REVIEW
+    # a document that contradicts the named person (another birth date) stays in the inbox
+    records.create_document(_classified("DOC-3", DocumentType.PAYSLIP, surname="AL HASAN", givenNames="RAMI",
+                                        birthDate="1979-08-30").model_copy(update={"submission_id": "S-DOC-1"}))
+    other = _stage_with(records).run(StageMessage(document_id="DOC-3"))
+    assert other is not None and other.dossier_id is None
+
+
+def test_the_uploader_does_not_choose_between_namesakes() -> None:
+    records = MemoryRecordStore()
+    for d in (RAMI, RAMI_NAMESAKE):
+        records.put_dossier(d)
+    # uploaders mix up people of one name too: with two Rami Al Hassans a caseworker decides
+    doc = _declared(records, "DOC-1", ahvNumber=AHV_VALID)
+    assert doc.status is DocumentStatus.NEEDS_REVIEW
+    assert {c.dossier_id for c in doc.candidates} == {"D-RAMI", "D-RAMI-2"}
+    assert "other dossier(s) as well" in next(c.reason for c in doc.candidates if c.dossier_id == "D-RAMI")

@@ -12,8 +12,10 @@ from pathlib import PurePosixPath
 
 from eakte.auth import Principal
 from eakte.errors import ConflictError, EakteError, ForbiddenError, NotFoundError
+from eakte.logic.identity import ahv_valid
 from eakte.logic.inspection import media_type_of_declared, media_type_of_filename
 from eakte.logic.intake import Buckets, UploadKey, allowed_media_types, max_bytes
+from eakte.logic.names import normalise_reference
 from eakte.logic.page_images import cached_page_image
 from eakte.logic.teams import ScopedRecords, dossier_team, require_teamlead, scope_of
 from eakte.models.api import (
@@ -36,10 +38,12 @@ from eakte.models.api import (
 from eakte.models.document import (
     AuditAction,
     AuditEvent,
+    DeclaredPerson,
     Document,
     DocumentStatus,
     Dossier,
     Submission,
+    SubmissionKind,
     utcnow,
 )
 from eakte.ports import AuditTrail, DossierQuery, ObjectRef, ObjectStore, RecordStore
@@ -73,6 +77,33 @@ def safe_filename(name: str) -> str:
         raise BadRequestError("invalid_filename", "the file name is empty after removing unsafe characters")
     stem, suffix = PurePosixPath(base).stem, PurePosixPath(base).suffix
     return stem[: MAX_FILENAME_CHARS - len(suffix)] + suffix
+
+
+_REFERENCE_DIGITS = {"zemisNumber": 8, "azrNumber": 12}  # ZEMIS personal number, German AZR number
+
+
+def _checked_concerns(request: UploadRequest) -> DeclaredPerson | None:
+    """The uploader's statement whom a scan is about: a reference number that is well-formed
+    (the AHV number with its check digit), or surname and birth date."""
+    concerns = request.concerns
+    if concerns is None:
+        return None
+    if request.kind is not SubmissionKind.SCAN:
+        raise BadRequestError("concerns_not_for_messages", "a message names its person itself; 'concerns' is "
+                                                           "for scans")
+    references = concerns.references()
+    if not references and not (concerns.surname and concerns.birth_date):
+        raise BadRequestError("concerns_incomplete", "'concerns' needs a reference number (ahvNumber, zemisNumber, "
+                                                     "azrNumber) or surname and birthDate")
+    if concerns.ahv_number and not ahv_valid(concerns.ahv_number):
+        raise BadRequestError("invalid_ahv", f"{concerns.ahv_number!r} is not a valid AHV number "
+                                             "(756.xxxx.xxxx.xx, EAN-13 check digit)")
+    for name, digits in _REFERENCE_DIGITS.items():
+        value = references.get(name)
+        if value and not (normalise_reference(value).isdigit() and len(normalise_reference(value)) == digits):
+            raise BadRequestError(f"invalid_{name.removesuffix('Number').lower()}",
+                                  f"{value!r} is not a {name} ({digits} digits)")
+    return concerns
 
 
 def submission_state(submission: Submission, documents: list[Document], now: datetime) -> SubmissionState:
@@ -163,6 +194,7 @@ class ApiService:
         limit = max_bytes(request.kind)
         if request.size > limit:
             raise BadRequestError("too_large", f"{request.size} bytes; at most {limit} for a {request.kind.value}")
+        concerns = _checked_concerns(request)
         now = self._clock()
         submission_id = str(uuid.uuid4())
         key = UploadKey.build(principal.tenant, submission_id, filename)
@@ -173,7 +205,7 @@ class ApiService:
         self._records.put_submission(Submission(
             submission_id=submission_id, tenant=principal.tenant, kind=request.kind, filename=filename,
             content_type=declared.value, declared_size=request.size, created_by=principal.subject,
-            created_at=now, expires_at=expires_at, object_key=key,
+            created_at=now, expires_at=expires_at, object_key=key, concerns=concerns,
         ))
         return UploadResponse(submission_id=submission_id, upload=UploadForm(url=post.url, fields=post.fields),
                               expires_at=expires_at)
@@ -185,7 +217,7 @@ class ApiService:
             submission_id=submission.submission_id,
             status=submission_state(submission, documents, self._clock()),
             kind=submission.kind, filename=submission.filename, created_at=submission.created_at,
-            expires_at=submission.expires_at,
+            expires_at=submission.expires_at, concerns=submission.concerns,
             documents=[SubmissionDocument(document_id=d.document_id, status=d.status, filename=d.filename,
                                           pages=d.pages, reason=d.reason, reason_detail=d.reason_detail)
                        for d in documents],

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from eakte.logic.names import (
     canonical,
@@ -32,7 +33,7 @@ from eakte.logic.names import (
     person_name_tokens,
     skeleton,
 )
-from eakte.models.document import Dossier, DossierCandidate, ExtractedField, FieldSource
+from eakte.models.document import DeclaredPerson, Dossier, DossierCandidate, ExtractedField, FieldSource
 
 ATTACH_SCORE = 0.9  # a name + birth-date match must reach this to attach without a human
 MARGIN = 0.1  # ... and be this far ahead of the next candidate
@@ -43,6 +44,8 @@ SKELETON_SIM = 0.95  # same transliteration key, different spelling
 LOOSE_SIM = 0.9  # same loose transliteration key (Ihor/Igor, Mehmet/Mehmed)
 OCR_SLIP_SIM = 0.9  # one OCR confusion in a name of OCR_SLIP_MIN_LENGTH letters or more
 OCR_SLIP_MIN_LENGTH = 5
+VARIANT_SLIP_SIM = 0.85  # another transliteration, read with one OCR slip ('Schcwtschuk' for Shevchuk)
+VARIANT_SLIP_MIN_LENGTH = 6
 EXTRA_TOKEN_PENALTY = 0.03  # per name token only one side carries (middle name, 2nd surname)
 SWAPPED_PENALTY = 0.02  # surname and given names swapped
 CONFLICT_FACTOR = 0.4  # both sides carry a name the other lacks: different people
@@ -78,16 +81,47 @@ def _ocr_slip(a: str, b: str) -> bool:
     return len(diffs) == 1 and frozenset(diffs[0]) in _OCR_CONFUSIONS
 
 
+_CONFUSED_WITH: dict[str, tuple[str, ...]] = {
+    c: tuple(sorted(x for pair in _OCR_CONFUSIONS if c in pair for x in pair if x != c))
+    for pair in _OCR_CONFUSIONS for c in pair
+}
+
+
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=1 << 16)
+def _slip_skeletons(token: str) -> frozenset[str]:
+    """Transliteration keys of `token` with one OCR confusion undone. A letter read as a vowel is
+    not turned into a consonant: that rebuilds the syllables the key is made of ('Hussein' with
+    its e undone into c keys like 'Hassan')."""
+    return frozenset(skeleton(token[:i] + other + token[i + 1:])
+                     for i, c in enumerate(token) for other in _CONFUSED_WITH.get(c, ())
+                     if c not in _VOWELS or other in _VOWELS)
+
+
+def _variant_slip(read: str, known: str) -> bool:
+    """A spelling variant with one OCR slip: undoing one confusion in the token `read` from the
+    document gives the transliteration key of the `known` one. One way only: 'Hussein' with its e
+    taken for a c would key like 'Hassan'; the document says Hassan, so no slip is undone there.
+    Only for longer names, where one substitution rarely makes another real name."""
+    if min(len(read), len(known)) < VARIANT_SLIP_MIN_LENGTH:
+        return False
+    return skeleton(known) in _slip_skeletons(read)
+
+
 def _without_article(a: str, b: str) -> bool:
     """'alshami' / 'shami': an Arabic article written together with the name."""
     return len(b) >= 4 and a[:2] in {"al", "el"} and skeleton(a[2:]) == skeleton(b)
 
 
 def token_similarity(a: str, b: str) -> float:
-    """Two canonical name tokens: 1 equal, SKELETON_SIM same transliteration, LOOSE_SIM same
-    loose transliteration or a glued article, OCR_SLIP_SIM one OCR confusion ('Tekle'/'Tckle'),
-    else 0. No general edit distance: 'Ahmad'/'Ahmadi', 'Hasan'/'Hakan' are other names."""
-    if a == b:
+    """A name token read from a document and a dossier's (logic.names.spelled): 1 the same
+    canonical form, SKELETON_SIM same transliteration, LOOSE_SIM same loose transliteration or a
+    glued article, OCR_SLIP_SIM one OCR confusion ('Tekle'/'Tckle'), VARIANT_SLIP_SIM a
+    transliteration with one OCR confusion, else 0. No general edit distance: 'Ahmad'/'Ahmadi',
+    'Hasan'/'Hakan' are other names."""
+    if a == b or canonical(a) == canonical(b):
         return 1.0
     if skeleton(a) == skeleton(b):
         return SKELETON_SIM
@@ -95,7 +129,9 @@ def token_similarity(a: str, b: str) -> float:
         return SKELETON_SIM
     if skeleton(a, loose=True) == skeleton(b, loose=True) or known_variants(a, b):
         return LOOSE_SIM
-    return OCR_SLIP_SIM if _ocr_slip(a, b) else 0.0
+    if _ocr_slip(a, b):
+        return OCR_SLIP_SIM
+    return VARIANT_SLIP_SIM if _variant_slip(a, b) else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +254,15 @@ class PersonData:
                    sex=value("sex"), references=refs, validated=frozenset(validated))
 
 
+    @classmethod
+    def from_declared(cls, declared: DeclaredPerson) -> PersonData:
+        """The person an uploader named (models.document.DeclaredPerson)."""
+        refs = declared.references()
+        validated = frozenset({"ahvNumber"}) if ahv_valid(refs.get("ahvNumber", "")) else frozenset()
+        return cls(surname=declared.surname or "", given_names=declared.given_names or "",
+                   birth_date=declared.birth_date, references=refs, validated=validated)
+
+
 def ahv_valid(value: str) -> bool:
     """Swiss AHV/AVS number: 13 digits, prefix 756, EAN-13 check digit."""
     digits = normalise_reference(value)
@@ -288,7 +333,7 @@ def score_dossier(person: PersonData, dossier: Dossier) -> Scored:
 class Resolution:
     dossier_id: str | None
     candidates: list[DossierCandidate]
-    outcome: str  # reference | name_and_birth_date | reference_conflict | ambiguous | no_match
+    outcome: str  # reference | name_and_birth_date | declared | reference_conflict | ambiguous | no_match
 
 
 def _contradicts(person: PersonData, s: Scored) -> bool:
@@ -358,6 +403,47 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
     if conflicts:
         return Resolution(None, candidates, "reference_conflict")
     return Resolution(None, candidates, "ambiguous" if candidates else "no_match")
+
+
+def _backs_declared(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE) -> bool:
+    """Does the document name the person its uploader declared? Its names must match that
+    dossier clearly (no name the dossier lacks, more than a surname), and nothing on it may
+    contradict: a birth date, if shown, the same; sex, nationality and lifelong numbers agree."""
+    if s.names.score < min_name or s.names.conflict or s.birth not in {"same", "unknown"}:
+        return False
+    if (person.sex and s.dossier.sex and person.sex != s.dossier.sex) or \
+            (person.nationality and s.dossier.nationality and person.nationality != s.dossier.nationality):
+        return False
+    return not any(person.references.get(n) and s.dossier.reference_numbers.get(n) and
+                   normalise_reference(person.references[n]) != normalise_reference(s.dossier.reference_numbers[n])
+                   for n in LIFELONG_REFERENCES)
+
+
+def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
+                  others: Iterable[Dossier] = ()) -> Resolution:
+    """The uploader said whom the document concerns (resolved, by the same rules, to `declared`).
+    That lets a document that shows only a name be filed, but never more than the document
+    says: it must name that person itself (_backs_declared). And it does not choose between
+    people of the same name: if `others` (the name lookups' dossiers) hold someone the document
+    fits as well, uploaders mix up namesakes too, so a caseworker decides. A document that
+    identifies its person on its own keeps its own resolution, one that contradicts a reference
+    number stays in the inbox; otherwise the declared dossier joins the candidates."""
+    if own.dossier_id or declared is None or own.outcome == "reference_conflict":
+        return own
+    s = score_dossier(person, declared)
+    if _backs_declared(person, s):
+        near = s.names.score - MARGIN
+        namesakes = {o.dossier_id for o in others
+                     if o.dossier_id != declared.dossier_id and _backs_declared(person, score_dossier(person, o), near)}
+        if not namesakes:
+            return Resolution(declared.dossier_id, [_candidate(s, 1.0, f"named by the uploader, {s.reason}")],
+                              "declared")
+        reason = f"named by the uploader, {s.reason}; the document fits {len(namesakes)} other dossier(s) as well"
+    else:
+        reason = f"named by the uploader, but {s.reason}"
+    # shown whatever its score (the uploader named it), in place of the lookups' entry for it
+    candidates = [c for c in own.candidates if c.dossier_id != declared.dossier_id] + [_candidate(s, reason=reason)]
+    return Resolution(None, _merge_candidates(candidates), "ambiguous")
 
 
 def _merge_candidates(found: list[DossierCandidate]) -> list[DossierCandidate]:

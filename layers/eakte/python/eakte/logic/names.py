@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
@@ -101,13 +102,20 @@ _VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
+def spelled(token: str) -> str:
+    """One name token as written, without case, accents and umlaut spellings, letter for letter:
+    'Müller'/'Mueller' -> 'muller'. OCR slips are judged on this form: 'Halimi' read 'Haiimi'
+    is one substituted letter here, but a shorter word once doubled letters are merged."""
+    t = "".join(c for c in fold(token.translate(_LETTERS)).translate(_LETTERS) if c.isalpha())
+    return _UMLAUT_SPELLING.sub(lambda m: m.group()[0], t)
+
+
 def canonical(token: str) -> str:
     """Spelling-neutral form of one name token: 'Müller'/'Mueller' -> 'muler', 'Hassan' -> 'hasan'."""
-    t = "".join(c for c in fold(token.translate(_LETTERS)).translate(_LETTERS) if c.isalpha())
-    t = _UMLAUT_SPELLING.sub(lambda m: m.group()[0], t)
-    return _DOUBLE.sub(r"\1", t)
+    return _DOUBLE.sub(r"\1", spelled(token))
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(token: str, *, loose: bool = False) -> str:
     """Transliteration key of one canonical token (see the comments above)."""
     s = canonical(token)
@@ -121,7 +129,8 @@ def skeleton(token: str, *, loose: bool = False) -> str:
 
 
 def person_name_tokens(name: str) -> list[str]:
-    """Canonical tokens of a name, articles dropped, 'abd' glued to the next token:
+    """Spelled tokens of a name (see `spelled`; `canonical` of each is its spelling-neutral
+    form), articles dropped, 'abd' glued to the next token:
     'Abd al-Rahman' / 'Abdel Rahman' / 'Abdulrahman' / 'Abdurrahman' -> ['abdrahman']."""
     raw = [t for t in re.split(r"[\s\-'’`.,/]+", fold(name)) if t]
     out: list[str] = []
@@ -138,7 +147,7 @@ def person_name_tokens(name: str) -> list[str]:
             out.append(tok)
         if tok == "abd":
             glue = True
-    return [c for c in (canonical(t) for t in out) if len(c) >= 2]
+    return [c for c in (spelled(t) for t in out) if len(canonical(c)) >= 2]
 
 
 def name_keys(*names: str) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
-from eakte.logic.identity import PersonData, canonical_name, resolve
+from eakte.logic.identity import PersonData, canonical_name, resolve, with_declared
 from eakte.logic.intake import Buckets, hand_on
 from eakte.logic.names import name_keys
 from eakte.logic.ocr_text import OcrText, parse_ocr
@@ -273,29 +273,54 @@ class IndexStage(StageBase):
         return indexed
 
     def _resolve(self, doc: Document) -> tuple[str | None, list[DossierCandidate]]:
-        """Reference numbers first, then name + birth date (see logic.identity for the rules)."""
+        """Reference numbers first, then name + birth date, then the person the uploader named
+        (see logic.identity for the rules)."""
         person = PersonData.from_fields(doc.fields)
-        by_reference = {name: self._records.find_dossiers(DossierQuery(reference=ref, limit=3))
-                        for name, ref in person.references.items()}
-        others: list[Dossier] = []
-        complete = True
-        all_keys = tuple(name_keys(person.surname, person.given_names))
-        if person.birth_date and all_keys:
-            # same birth date and any name key in common: swapped order and spelling variants
-            born = self._records.find_dossiers(DossierQuery(birth_date=person.birth_date.isoformat(),
-                                                            name_keys=all_keys, limit=_CANDIDATE_LIMIT))
-            complete = len(born) < _CANDIDATE_LIMIT
-            others += born
-        if surname_keys := tuple(name_keys(person.surname)):
-            # for the inbox: the same name with another birth date (an OCR or data-entry error)
-            others += self._records.find_dossiers(DossierQuery(name_keys=surname_keys, limit=_CANDIDATE_LIMIT))
+        by_reference, others, complete = self._lookup(person)
         resolution = resolve(person, by_reference, others, complete=complete)
+        if resolution.dossier_id is None:
+            resolution = with_declared(person, resolution, self._declared_dossier(doc), others)
         if resolution.dossier_id or resolution.candidates:
             return resolution.dossier_id, resolution.candidates
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
                 and (doc.confidence or 0.0) >= self.threshold:
             return self._open_dossier(doc, person), []
         return None, []
+
+    def _declared_dossier(self, doc: Document) -> Dossier | None:
+        """The dossier of the person the uploader said the submission concerns, when that
+        statement identifies one dossier by the rules a document must meet."""
+        submission = self._records.get_submission(doc.submission_id)
+        if submission is None or submission.concerns is None:
+            return None
+        declared = PersonData.from_declared(submission.concerns)
+        by_reference, others, complete = self._lookup(declared)
+        found = resolve(declared, by_reference, others, complete=complete)
+        return self._records.get_dossier(found.dossier_id) if found.dossier_id else None
+
+    def _lookup(self, person: PersonData) -> tuple[dict[str, list[Dossier]], list[Dossier], bool]:
+        """Dossiers by each reference number, by birth date and by name; and whether the name
+        lookups are complete (a full page means a better candidate may be missing)."""
+        by_reference = {name: self._records.find_dossiers(DossierQuery(reference=ref, limit=3))
+                        for name, ref in person.references.items()}
+        others: list[Dossier] = []
+        complete = True
+        all_keys = tuple(name_keys(person.surname, person.given_names))
+        if person.birth_date and all_keys:
+            # everyone born that day, so that a name the OCR misread in its key letters is found
+            # too ('Haiimi'); on a crowded date (1 January) those who also share a name key:
+            # swapped order and spelling variants
+            born = self._records.find_dossiers(DossierQuery(birth_date=person.birth_date.isoformat(),
+                                                            limit=_CANDIDATE_LIMIT))
+            if len(born) >= _CANDIDATE_LIMIT:
+                born = self._records.find_dossiers(DossierQuery(birth_date=person.birth_date.isoformat(),
+                                                                name_keys=all_keys, limit=_CANDIDATE_LIMIT))
+            complete = len(born) < _CANDIDATE_LIMIT
+            others += born
+        if surname_keys := tuple(name_keys(person.surname)):
+            # for the inbox: the same name with another birth date (an OCR or data-entry error)
+            others += self._records.find_dossiers(DossierQuery(name_keys=surname_keys, limit=_CANDIDATE_LIMIT))
+        return by_reference, others, complete
 
     def _open_dossier(self, doc: Document, person: PersonData) -> str:
         birth = person.birth_date.isoformat() if person.birth_date else ""

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from eakte.models.document import (
     CamelModel,
+    DeclaredPerson,
     DocumentStatus,
     DocumentType,
     DossierCandidate,
@@ -32,6 +33,10 @@ class UploadRequest(CamelModel):
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(min_length=1, max_length=100)
     size: int = Field(ge=0, description="bytes; the upload may not be larger")
+    concerns: DeclaredPerson | None = Field(
+        default=None, description="scans only: whom the document is about, as the uploader knows the person "
+        "(a reference number, or surname and birth date). The document is filed with that person only when its "
+        "own names match; otherwise it goes to the inbox with that dossier among the candidates.")
 
 
 class UploadForm(CamelModel):
@@ -65,6 +70,7 @@ class SubmissionView(CamelModel):
     filename: str
     created_at: datetime
     expires_at: datetime
+    concerns: DeclaredPerson | None = None
     documents: list[SubmissionDocument]
 
 

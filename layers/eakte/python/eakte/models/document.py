@@ -139,6 +139,24 @@ class MrzCheckReport(CamelModel):
     repairs: list[str] = Field(default_factory=list)
 
 
+class DeclaredPerson(CamelModel):
+    """Whom an upload concerns, as the uploader states it (a municipality knows its resident, the
+    police whom they reported, a scan provider the legacy file): evidence for identity resolution,
+    never enough on its own: the document's own names must match that person (logic.identity)."""
+
+    surname: str | None = Field(default=None, min_length=1, max_length=100)
+    given_names: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_date: date | None = None
+    ahv_number: str | None = Field(default=None, min_length=13, max_length=16)
+    zemis_number: str | None = Field(default=None, min_length=8, max_length=12)
+    azr_number: str | None = Field(default=None, min_length=6, max_length=16)
+
+    def references(self) -> dict[str, str]:
+        """In the field names of the extraction (ahvNumber ...), as identity resolution reads them."""
+        return {name: value for name, value in (("ahvNumber", self.ahv_number), ("zemisNumber", self.zemis_number),
+                                                ("azrNumber", self.azr_number)) if value}
+
+
 class Submission(CamelModel):
     submission_id: str
     tenant: str  # the municipality / police unit / scan provider that submits
@@ -150,6 +168,7 @@ class Submission(CamelModel):
     created_at: datetime
     expires_at: datetime
     object_key: str
+    concerns: DeclaredPerson | None = None  # whom the uploader says the document is about
 
 
 class DossierCandidate(CamelModel):
