@@ -76,10 +76,17 @@ export function postToS3(upload, file, onProgress, XHR = globalThis.XMLHttpReque
   });
 }
 
-export async function uploadFile(api, file, onProgress) {
-  const started = await api.post("/api/uploads", {
-    kind: kindOf(file.name), filename: file.name, contentType: contentTypeOf(file.name), size: file.size,
-  });
+/** POST /api/uploads's body. `concerns` (whom the scan is about) goes with scans only: a message
+ * names its person itself, and the API refuses it there. */
+export function uploadRequest(file, concerns = null) {
+  const kind = kindOf(file.name);
+  const body = { kind, filename: file.name, contentType: contentTypeOf(file.name), size: file.size };
+  if (concerns && kind === "scan") body.concerns = concerns;
+  return body;
+}
+
+export async function uploadFile(api, file, onProgress, concerns = null) {
+  const started = await api.post("/api/uploads", uploadRequest(file, concerns));
   await postToS3(started.upload, file, onProgress);
   return started.submissionId;
 }

@@ -292,3 +292,32 @@ def test_sign_in_with_the_keyboard_alone(page: Any, screen: Any) -> None:
     page.get_by_role("heading", name=re.compile("^Protokoll")).wait_for()
     # the screen's heading has the focus, so a screen reader announces the new screen
     assert page.evaluate("document.activeElement.tagName") == "H1"
+
+
+# Last in the file (and so in the browser tests): the scan it files does not disturb the ones above.
+def test_municipality_states_whom_a_scan_concerns(page: Any, stack: LocalClient, screen: Any) -> None:
+    sign_in(page, "municipality", subject="gemeinde-zuerich", tenant="bfs-261")
+    page.get_by_role("heading", name="Dokumente und Meldungen einreichen").wait_for()
+    page.get_by_text("Betroffene Person (freiwillig)").click()  # the block is closed at first
+    page.get_by_label("Name", exact=True).fill("AL HASSAN")
+    # a surname alone is not enough: nothing is uploaded, the screen says why
+    page.locator("input[type=file]").set_input_files([str(SCANS / "passport_data_page.jpg")])
+    page.get_by_test_id("person-blocked").wait_for()
+    assert page.get_by_test_id("upload-item").count() == 0
+    page.get_by_label("Vornamen").fill("Rami")
+    page.get_by_label("Geburtsdatum").fill("1991-03-14")
+    page.get_by_label("AHV-Nummer").fill("756.3047.5921.65")  # Rami AL HASSAN's (samples/generate.py)
+    screen(page, "upload-person")
+    page.locator("input[type=file]").set_input_files([str(SCANS / "passport_data_page.jpg")])
+    item = page.locator("[data-testid=upload-item][data-file='passport_data_page.jpg']")
+    expect(item).to_contain_text("Betrifft: AL HASSAN Rami, 14.03.1991, 756.3047.5921.65")
+    page.wait_for_function("([el, final]) => final.includes(el.dataset.status)",
+                           arg=[item.element_handle(), sorted(FINAL)], timeout=PIPELINE_TIMEOUT_MS)
+    row = page.get_by_test_id("submissions").locator("tr", has_text="passport_data_page.jpg")
+    expect(row.get_by_test_id("submission-concerns")).to_have_text("AL HASSAN Rami, 14.03.1991, 756.3047.5921.65")
+    # as the API stored it
+    reader = stack.token("gemeinde-zuerich", ["municipality"], municipality="bfs-261")
+    [submission] = [s for s in stack.get(reader, "/api/submissions")["items"] if s["concerns"]]
+    stated = {k: v for k, v in submission["concerns"].items() if v is not None}
+    assert stated == {"surname": "AL HASSAN", "givenNames": "Rami", "birthDate": "1991-03-14",
+                      "ahvNumber": "756.3047.5921.65"}

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { FINAL, isSettled, PIPELINE, uploadFile } from "../api.js";
+import { FINAL, isSettled, kindOf, PIPELINE, uploadFile } from "../api.js";
 import { ErrorNote, Heading, StatusBadge } from "../components.jsx";
 import { useApp } from "../context.js";
 import { formatDate } from "../i18n.js";
+import { concernsLabel, concernsPayload, EMPTY_PERSON, PERSON_FIELDS, PersonBlock, validateConcerns } from "./concerns.jsx";
 
 const POLL_MS = 1000;
 const POLL_LIMIT_MS = 10 * 60 * 1000;
@@ -23,6 +24,11 @@ export function UploadScreen() {
   const [history, setHistory] = useState(null);
   const [error, setError] = useState(null);
   const [dragging, setDragging] = useState(false);
+  const [person, setPerson] = useState(EMPTY_PERSON);
+  const [personErrors, setPersonErrors] = useState({});
+  const [personOpen, setPersonOpen] = useState(false);
+  const [blocked, setBlocked] = useState(false);
+  const personBlock = useRef(null);
   const input = useRef(null);
   const alive = useRef(true);
 
@@ -58,11 +64,12 @@ export function UploadScreen() {
     if (alive.current) refresh();
   }
 
-  async function start(file) {
+  async function start(file, concerns) {
     const id = ++nextId;
-    setItems((all) => [{ id, name: file.name, progress: 0, status: "UPLOADING" }, ...all]);
+    const sent = kindOf(file.name) === "scan" ? concerns : null;
+    setItems((all) => [{ id, name: file.name, progress: 0, status: "UPLOADING", concerns: sent }, ...all]);
     try {
-      const submissionId = await uploadFile(api, file, (p) => update(id, { progress: p }));
+      const submissionId = await uploadFile(api, file, (p) => update(id, { progress: p }), sent);
       update(id, { submissionId, status: "UPLOAD_PENDING" });
       follow(id, submissionId);
     } catch (e) {
@@ -71,12 +78,36 @@ export function UploadScreen() {
   }
 
   function accept(files) {
-    for (const file of Array.from(files ?? [])) start(file);
+    const list = Array.from(files ?? []);
+    const concerns = concernsPayload(person);
+    // a drop with scans and a faulty person block uploads nothing: the person would be missing or wrong
+    if (concerns && list.some((f) => kindOf(f.name) === "scan")) {
+      const found = validateConcerns(person);
+      setPersonErrors(found);
+      setBlocked(Object.keys(found).length > 0);
+      if (Object.keys(found).length) {
+        if (personBlock.current) personBlock.current.open = true;
+        setPersonOpen(true);
+        const first = PERSON_FIELDS.find((k) => found[k]) ?? "surname";
+        document.getElementById(`person-${first}`)?.focus();
+        return;
+      }
+    }
+    for (const file of list) start(file, concerns);
+  }
+
+  function changePerson(key, value) {
+    setPerson((p) => ({ ...p, [key]: value }));
+    setPersonErrors((errs) => ({ ...errs, [key]: undefined, person: undefined }));
+    setBlocked(false);
   }
 
   return (
     <section>
       <Heading>{t("upload.title")}</Heading>
+      <PersonBlock form={person} errors={personErrors} open={personOpen} onToggle={setPersonOpen}
+        onChange={changePerson} detailsRef={personBlock}
+        onClear={() => { setPerson(EMPTY_PERSON); setPersonErrors({}); setBlocked(false); }} />
       <div
         class={`dropzone${dragging ? " dragging" : ""}`}
         onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
@@ -93,6 +124,7 @@ export function UploadScreen() {
             onChange={(e) => { accept(e.currentTarget.files); e.currentTarget.value = ""; }} />
         </label>
       </div>
+      {blocked && <p class="error" role="alert" data-testid="person-blocked">{t("upload.person.error.blocked")}</p>}
 
       {items.length > 0 && (
         <>
@@ -115,7 +147,7 @@ export function UploadScreen() {
           <thead><tr>
             <th scope="col">{t("upload.file")}</th><th scope="col">{t("upload.kind")}</th>
             <th scope="col">{t("upload.status")}</th><th scope="col">{t("upload.reason")}</th>
-            <th scope="col">{t("upload.submitted")}</th>
+            <th scope="col">{t("upload.submitted")}</th><th scope="col">{t("upload.concerns")}</th>
           </tr></thead>
           <tbody>
             {history.map((s) => {
@@ -127,6 +159,7 @@ export function UploadScreen() {
                   <td><StatusBadge status={doc?.status ?? s.status} /></td>
                   <td>{doc?.reason ? t(`reason.${doc.reason}`) : ""}</td>
                   <td>{formatDate(s.createdAt, locale, true)}</td>
+                  <td data-testid="submission-concerns">{concernsLabel(s.concerns, locale)}</td>
                 </tr>
               );
             })}
@@ -138,7 +171,7 @@ export function UploadScreen() {
 }
 
 function UploadItem({ item }) {
-  const { t } = useApp();
+  const { t, locale } = useApp();
   const labelId = `upload-${item.id}`;
   return (
     <li class="upload" data-testid="upload-item" data-file={item.name} data-status={item.status}>
@@ -153,6 +186,7 @@ function UploadItem({ item }) {
             aria-current={s.current ? "step" : undefined}>{t(`status.${s.name}`)}</li>
         ))}
       </ol>
+      {item.concerns && <p class="hint">{t("upload.for", { person: concernsLabel(item.concerns, locale) })}</p>}
       {item.reason && <p class="reason">{t(`reason.${item.reason}`)}{item.detail ? ` (${item.detail})` : ""}</p>}
       {item.failure && <p class="error" role="alert">{t("upload.failed", { message: item.failure.message })}</p>}
     </li>
