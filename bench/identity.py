@@ -8,6 +8,10 @@ variants, swapped names, lost diacritics, OCR slips, wrong or missing birth date
 numbers; see samples/identities.py). Identity documents with no match open dossiers, as in
 production, so later documents can attach to them.
 
+Typed profile: some documents come with the person their uploader named (POST /api/uploads
+`concerns`, samples.identities._declare, a few naming the wrong person); the run is repeated
+without those statements to show what the documents alone achieve.
+
 Counts per document: correct attachment, FALSE attachment (another person's dossier: the
 figure that must be zero), inbox (with or without the true dossier among the candidates),
 new dossier opened (correct for a person without dossier, a duplicate otherwise).
@@ -36,6 +40,7 @@ from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordSt
 from eakte.logic.intake import Buckets  # noqa: E402
 from eakte.logic.stages import IndexStage  # noqa: E402
 from eakte.models.document import (  # noqa: E402
+    DeclaredPerson,
     Document,
     DocumentStatus,
     DocumentType,
@@ -43,6 +48,7 @@ from eakte.models.document import (  # noqa: E402
     ExtractedField,
     FieldSource,
     StageMessage,
+    Submission,
     SubmissionKind,
 )
 from samples.identities import CATEGORIES, IdDocument, IdPerson, identity_corpus  # noqa: E402
@@ -57,6 +63,17 @@ def _dossier(p: IdPerson) -> Dossier:
     return Dossier(dossier_id=f"D-{p.key}", surname=p.surname.canonical(), given_names=p.given.canonical(),
                    birth_date=p.birth_date, nationality=p.origin, sex=p.sex, reference_numbers=refs,
                    created_at=NOW)
+
+
+def _submission(i: int, d: IdDocument) -> Submission:
+    """The upload the document came in; with the person the uploader named, if any."""
+    concerns = None
+    if d.declared is not None:
+        concerns = DeclaredPerson(surname=d.declared.surname, given_names=d.declared.given_names,
+                                  birth_date=d.declared.birth_date, ahv_number=d.declared.ahv)
+    return Submission(submission_id=f"S-{i:05d}", tenant="bench", kind=SubmissionKind.SCAN, filename="x.pdf",
+                      content_type="application/pdf", declared_size=1, created_by="bench", created_at=NOW,
+                      expires_at=NOW, object_key="k", concerns=concerns)
 
 
 def _document(i: int, d: IdDocument) -> Document:
@@ -84,14 +101,18 @@ def _document(i: int, d: IdDocument) -> Document:
     else:  # legacy profile: no category, a fixed share of passports
         doc_type = DocumentType.PASSPORT if (i * 7919) % 100 < IDENTITY_SHARE * 100 else \
             DocumentType.EMPLOYMENT_CONTRACT
-    return Document(document_id=f"DOC-{i:05d}", submission_id="S", tenant="bench", kind=SubmissionKind.SCAN,
+    return Document(document_id=f"DOC-{i:05d}", submission_id=f"S-{i:05d}", tenant="bench", kind=SubmissionKind.SCAN,
                     status=DocumentStatus.CLASSIFIED, filename="x.pdf", source_bucket="b", source_key="k",
                     # typed with certainty: the type and its confidence are bench/recognition.py's subject
                     document_type=doc_type, confidence=0.99, fields=fields, received_at=NOW, updated_at=NOW)
 
 
-def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str = "typed") -> dict[str, Any]:
+def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str = "typed",
+        declarations: bool = True) -> dict[str, Any]:
     corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents, profile=profile)
+    if not declarations:
+        for d in corpus.documents:
+            d.declared = None
     records = MemoryRecordStore()
     owner: dict[str, str] = {}  # dossier id -> person key
     for p in corpus.persons:
@@ -107,11 +128,16 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
     positives_by_variation: Counter[str] = Counter()
     positives_by_category: Counter[str] = Counter()
     correct_by_category: Counter[str] = Counter()
+    positives_by_declared: Counter[str] = Counter()
+    correct_by_declared: Counter[str] = Counter()
     cpu = 0.0
     clean: Counter[str] = Counter()
     for i, d in enumerate(corpus.documents):
         doc = _document(i, d)
+        records.put_submission(_submission(i, d))
         records.create_document(doc)
+        declared = "none" if d.declared is None else \
+            ("right" if d.declared.person_key == d.person_key else "wrong")
         has_dossier = d.person_key in owners
         is_clean = has_dossier and not {"no_birth_date", "birth_date_misread", "no_given_names"} & set(
             d.variation.split("+"))
@@ -123,6 +149,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
         clean["evidence"] += evidence
         if has_dossier:
             positives_by_category[d.category] += 1
+            positives_by_declared[declared] += 1
             for v in d.variation.split("+"):
                 positives_by_variation[v] += 1
         t0 = time.process_time()
@@ -139,6 +166,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
             if owner[attached] == d.person_key:
                 outcomes["correct"] += 1
                 correct_by_category[d.category] += 1
+                correct_by_declared[declared] += 1
                 clean["correct"] += is_clean
                 clean["evidence_correct"] += evidence
             else:
@@ -146,7 +174,8 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
                 truth = persons[d.person_key]
                 wrong = records.get_dossier(attached)
                 false_examples.append({"document": f"{d.surname}, {d.given_names}, {d.birth_date}",
-                                       "variation": d.variation, "truth_kind": truth.kind,
+                                       "variation": d.variation, "truth_kind": truth.kind, "declared": declared,
+                                       "outcome": out.candidates[0].reason if out.candidates else None,
                                        "attached_to": f"{wrong.surname}, {wrong.given_names}, {wrong.birth_date}"
                                        if wrong else attached})
             continue
@@ -180,6 +209,12 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
                                 for v, n in sorted(positives_by_variation.items())},
         "recall_by_category": {c: {"n": n, "recall": round(correct_by_category[c] / n, 3)}
                                for c, n in sorted(positives_by_category.items())},
+        # the uploader named no one / the document's person / someone else
+        "recall_by_declaration": {k: {"n": n, "recall": round(correct_by_declared[k] / n, 3)}
+                                  for k, n in sorted(positives_by_declared.items())},
+        "declared_documents": sum(d.declared is not None for d in corpus.documents),
+        "wrongly_declared_documents": sum(d.declared is not None and d.declared.person_key != d.person_key
+                                          for d in corpus.documents),
         "documents_without": {"birthDate": sum(d.birth_date is None for d in corpus.documents),
                               "givenNames": sum(not d.given_names for d in corpus.documents)},
         "cpu_ms_per_document_resolve": round(cpu / len(corpus.documents) * 1000, 3),
@@ -203,8 +238,14 @@ def print_table(r: dict[str, Any]) -> None:
         ("recall (more than a name: names + birth date, or a known number)", r["recall_more_than_a_name"]),
         *((f"  recall with {k}", v) for k, v in r["recall_by_variation"].items()),
         *((f"  recall on {k} (n={v['n']})", v["recall"]) for k, v in r["recall_by_category"].items()),
+        ("documents uploaded naming a person / naming the wrong one",
+         f"{r['declared_documents']} / {r['wrongly_declared_documents']}"),
+        *((f"  recall, uploader named {k} (n={v['n']})", v["recall"]) for k, v in r["recall_by_declaration"].items()),
         ("CPU ms / document (resolve)", r["cpu_ms_per_document_resolve"]),
     ]
+    if alone := r.get("without_declarations"):
+        rows += [("the same documents, no uploader naming anyone: recall / precision / FALSE",
+                  f"{alone['recall']} / {alone['precision']} / {alone['false_attachments']}")]
     print_rows(rows, heading="identity resolution")
 
 
@@ -217,6 +258,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "identity.json")
     args = parser.parse_args()
     result = run(args.dossiers, args.documents, args.seed, args.profile)
+    if args.profile == "typed":
+        # the same documents as if no uploader had named anyone: what the documents alone achieve
+        alone = run(args.dossiers, args.documents, args.seed, args.profile, declarations=False)
+        result["without_declarations"] = {k: alone[k] for k in (
+            "outcomes", "false_attachments", "precision", "recall", "recall_more_than_a_name")}
     print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))

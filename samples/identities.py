@@ -160,6 +160,17 @@ class IdPerson:
 
 
 @dataclass
+class IdDeclared:
+    """Whom the uploader said a document concerns (POST /api/uploads `concerns`)."""
+
+    person_key: str  # whom the uploader meant: usually the document's person, sometimes not
+    surname: str | None = None
+    given_names: str | None = None
+    birth_date: date | None = None
+    ahv: str | None = None
+
+
+@dataclass
 class IdDocument:
     person_key: str
     surname: str
@@ -171,6 +182,7 @@ class IdDocument:
     mrz_validated: bool = False
     variation: str = "exact"
     category: str = "unspecified"  # a key of CATEGORIES ("unspecified" in the legacy profile)
+    declared: IdDeclared | None = None  # typed profile: the person the uploader named, if any
 
 
 @dataclass
@@ -297,31 +309,37 @@ class Category:
     ahv: float = 0.0  # of persons who have an AHV number
     zemis: float = 0.0
     mrz: bool = False
+    # share uploaded with the person named (`concerns`): attachments to an application that a
+    # municipality forwards for its resident, police reports; not the office's own decisions or
+    # mail the registry scans. Estimates, like the rates above.
+    declared: float = 0.0
 
 
 CATEGORIES: dict[str, Category] = {
     # identity documents: the data page always shows name, birth date, nationality, sex; the MRZ
     # is always there, its check digits all pass on MRZ_VALID_RATE of OCR'd scans
-    "passport": Category("passport", 0.18, 1.0, 1.0, 1.0, mrz=True),
-    "residence_permit": Category("residence_permit", 0.08, 1.0, 1.0, 1.0, mrz=True),
+    "passport": Category("passport", 0.18, 1.0, 1.0, 1.0, mrz=True, declared=0.5),
+    "residence_permit": Category("residence_permit", 0.08, 1.0, 1.0, 1.0, mrz=True, declared=0.5),
     # Swiss payslips usually print the employee's AHV number, often the birth date
-    "payslip": Category("payslip", 0.13, 0.4, 0.1, 0.7, ahv=0.85),
-    "employment_contract": Category("employment_contract", 0.10, 0.7, 0.5, 0.8, ahv=0.4),
+    "payslip": Category("payslip", 0.13, 0.4, 0.1, 0.7, ahv=0.85, declared=0.7),
+    "employment_contract": Category("employment_contract", 0.10, 0.7, 0.5, 0.8, ahv=0.4, declared=0.7),
     # a rental agreement: name and salutation, rarely the birth date, no registry numbers
-    "rental_agreement": Category("rental_agreement", 0.07, 0.3, 0.1, 0.7),
-    "health_insurance": Category("health_insurance", 0.05, 0.9, 0.1, 0.8, ahv=0.6),
+    "rental_agreement": Category("rental_agreement", 0.07, 0.3, 0.1, 0.7, declared=0.7),
+    "health_insurance": Category("health_insurance", 0.05, 0.9, 0.1, 0.8, ahv=0.6, declared=0.6),
     # police reports always identify the person fully
-    "police_report": Category("police_report", 0.06, 1.0, 1.0, 1.0, zemis=0.3),
+    "police_report": Category("police_report", 0.06, 1.0, 1.0, 1.0, zemis=0.3, declared=0.9),
     # the office's and SEM's decisions usually cite the ZEMIS personal number
     "decision_notice": Category("decision_notice", 0.10, 0.95, 0.9, 0.8, zemis=0.8),
     "court_decision": Category("court_decision", 0.04, 0.9, 0.9, 0.8, zemis=0.5),
     # lawyers' and other letters: name, often the birth date, sometimes the office's reference
-    "correspondence": Category("correspondence", 0.10, 0.6, 0.3, 0.8, zemis=0.4),
-    "birth_certificate": Category("birth_certificate", 0.04, 1.0, 0.5, 1.0),
-    "language_certificate": Category("language_certificate", 0.05, 0.9, 0.3, 0.3),
+    "correspondence": Category("correspondence", 0.10, 0.6, 0.3, 0.8, zemis=0.4, declared=0.2),
+    "birth_certificate": Category("birth_certificate", 0.04, 1.0, 0.5, 1.0, declared=0.6),
+    "language_certificate": Category("language_certificate", 0.05, 0.9, 0.3, 0.3, declared=0.6),
 }
 MRZ_VALID_RATE = 0.86  # bench/recognition.py: MRZ check-digit pass rate on the OCR'd held-out scans
 KNOWN_PASSPORT_RATE = 0.7  # the passport the dossier knows; otherwise a renewed one, a new number
+DECLARED_BY_AHV = 0.5  # of declared persons who have an AHV number: named by it (else by name and birth date)
+WRONG_DECLARATION = 0.03  # the uploader named someone else: a relative, a namesake, or anyone
 
 
 def _read_names(p: IdPerson, rng: random.Random, variations: list[str]) -> tuple[str, str]:
@@ -414,4 +432,30 @@ def identity_corpus(seed: int = 7, dossiers: int = 1200, documents: int = 2400,
         p.zemis = f"{zemis_rng.randrange(10**7, 10**8)}"
     make = _document if profile == "legacy" else _typed_document
     docs = [make(rng.choice(persons), rng) for _ in range(documents)]
+    if profile == "typed":
+        _declare(docs, persons, random.Random(f"declared-{seed}"))
     return IdentityCorpus(persons, docs)
+
+
+def _declare(docs: list[IdDocument], persons: list[IdPerson], rng: random.Random) -> None:
+    """Who the uploader said each document concerns (CATEGORIES[..].declared), on a random stream
+    of its own so that the documents stay as they were. The uploader knows the person from its
+    own register: the AHV number or the registered names (in some spelling) and birth date.
+    WRONG_DECLARATION of them name someone else, preferably of the same family or name: the
+    hard negatives of this evidence."""
+    by_key = {p.key: p for p in persons}
+    family: dict[tuple[str, str], list[IdPerson]] = {}
+    for p in persons:
+        family.setdefault((p.origin, p.surname.canonical()), []).append(p)
+    for d in docs:
+        if rng.random() >= CATEGORIES[d.category].declared:
+            continue
+        p = by_key[d.person_key]
+        if rng.random() < WRONG_DECLARATION:
+            relatives = [q for q in family[(p.origin, p.surname.canonical())] if q.key != p.key]
+            p = rng.choice(relatives) if relatives else rng.choice(persons)
+        if p.ahv and rng.random() < DECLARED_BY_AHV:
+            d.declared = IdDeclared(p.key, ahv=p.ahv)
+        else:
+            d.declared = IdDeclared(p.key, surname=p.surname.variant(rng), given_names=p.given.variant(rng),
+                                    birth_date=p.birth_date)

@@ -5,8 +5,22 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from eakte.adapters.aws import DynamoRecordStore
+from eakte.adapters.memory import MemoryObjectStore, MemoryQueue
+from eakte.logic.intake import Buckets
 from eakte.logic.names import name_keys
-from eakte.models.document import Dossier
+from eakte.logic.stages import IndexStage
+from eakte.models.document import (
+    DeclaredPerson,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Dossier,
+    ExtractedField,
+    FieldSource,
+    StageMessage,
+    Submission,
+    SubmissionKind,
+)
 from eakte.ports import DossierQuery
 
 from .conftest import Harness
@@ -29,3 +43,46 @@ def test_dossiers_are_found_by_transliteration_key_and_birth_date(h: Harness) ->
     # the existing prefix search and reference lookup keep working
     assert {d.dossier_id for d in store.find_dossiers(DossierQuery(name="hadd"))} == {"D-IT-MOH", "D-IT-MAH"}
     assert [d.dossier_id for d in store.find_dossiers(DossierQuery(reference="7561234567897"))] == ["D-IT-MOH"]
+
+
+def test_a_name_only_payslip_is_filed_with_the_person_named_at_upload(h: Harness) -> None:
+    """The uploader's `concerns` kept with the submission in DynamoDB, read by the index stage."""
+    store = DynamoRecordStore(h.aws.client("dynamodb"), h.aws.names.table)
+    store.put_dossier(Dossier(dossier_id="D-IT-TES", surname="Tesfaye", given_names="Senait",
+                              birth_date=date(1994, 5, 6), created_at=NOW,
+                              reference_numbers={"ahvNumber": "756.9217.0769.85"}))
+    store.put_dossier(Dossier(dossier_id="D-IT-TES2", surname="Tesfay", given_names="Senayt",
+                              birth_date=date(1990, 1, 1), created_at=NOW))  # a namesake, in another spelling
+    store.put_dossier(Dossier(dossier_id="D-IT-ABR", surname="Abraha", given_names="Senait",
+                              birth_date=date(1994, 5, 6), created_at=NOW))
+    stage = IndexStage(store, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+    stage.review_threshold = 0.9
+
+    def payslip(doc_id: str, surname: str, given: str, concerns: DeclaredPerson | None) -> Document:
+        store.put_submission(Submission(submission_id=f"S-{doc_id}", tenant="bfs-261", kind=SubmissionKind.SCAN,
+                                        filename="lohn.pdf", content_type="application/pdf", declared_size=1,
+                                        created_by="u", created_at=NOW, expires_at=NOW, object_key="k",
+                                        concerns=concerns))
+        store.create_document(Document(
+            document_id=doc_id, submission_id=f"S-{doc_id}", tenant="bfs-261", kind=SubmissionKind.SCAN,
+            status=DocumentStatus.CLASSIFIED, filename="lohn.pdf", source_bucket="in", source_key="k",
+            document_type=DocumentType.PAYSLIP, confidence=0.97, received_at=NOW, updated_at=NOW,
+            fields={"surname": ExtractedField(value=surname, confidence=0.8, source=FieldSource.TEXT),
+                    "givenNames": ExtractedField(value=given, confidence=0.8, source=FieldSource.TEXT)}))
+        out = stage.run(StageMessage(document_id=doc_id))
+        assert out is not None
+        return out
+
+    assert store.get_submission("S-none") is None
+    alone = payslip("DOC-IT-1", "TESFAYE", "SENAIT", None)
+    assert alone.status is DocumentStatus.NEEDS_REVIEW  # two Senait Tesfayes: the name decides nothing
+    by_birth = payslip("DOC-IT-2", "TESFAYE", "SENAIT", DeclaredPerson(surname="Tesfaye", given_names="Senait",
+                                                                       birth_date=date(1994, 5, 6)))
+    assert by_birth.status is DocumentStatus.NEEDS_REVIEW  # ... nor does the uploader between namesakes
+    stored = store.get_submission("S-DOC-IT-2")
+    assert stored is not None and stored.concerns is not None and stored.concerns.birth_date == date(1994, 5, 6)
+    filed = payslip("DOC-IT-3", "ABRAHA", "SENAIT", DeclaredPerson(surname="Abraha", given_names="Senait",
+                                                                   birth_date=date(1994, 5, 6)))
+    assert filed.status is DocumentStatus.INDEXED and filed.dossier_id == "D-IT-ABR"
+    wrong = payslip("DOC-IT-4", "ABRAHA", "SENAIT", DeclaredPerson(ahv_number="756.9217.0769.85"))
+    assert wrong.status is DocumentStatus.NEEDS_REVIEW and "D-IT-TES" in {c.dossier_id for c in wrong.candidates}

@@ -162,6 +162,22 @@ def test_typed_documents_show_what_their_category_shows() -> None:
             assert not d.references
 
 
+def test_uploaders_name_the_person_of_some_documents_and_sometimes_the_wrong_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = identity_corpus(seed=3, dossiers=200, documents=600)
+    declared = [d for d in corpus.documents if d.declared is not None]
+    assert 0.3 < len(declared) / len(corpus.documents) < 0.7
+    assert not any(d.declared for d in corpus.documents if d.category in {"decision_notice", "court_decision"})
+    assert all(d.declared.ahv or (d.declared.surname and d.declared.birth_date) for d in declared)
+    assert 0 < sum(d.declared.person_key != d.person_key for d in declared) < 0.1 * len(declared)
+    # on a random stream of their own: the documents are the same with or without them
+    monkeypatch.setattr("samples.identities._declare", lambda *_: None)
+    again = identity_corpus(seed=3, dossiers=200, documents=600)
+    assert not any(d.declared for d in again.documents)
+    assert [(d.surname, d.birth_date, d.references) for d in again.documents] == \
+        [(d.surname, d.birth_date, d.references) for d in corpus.documents]
+
+
 def test_legacy_profile_is_the_first_generator() -> None:
     corpus = identity_corpus(seed=7, dossiers=1200, documents=2400, profile="legacy")
     assert {d.category for d in corpus.documents} == {"unspecified"}
