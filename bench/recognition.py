@@ -194,7 +194,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "recognition.json")
     args = parser.parse_args()
     classification = run_corpus(args.per_type, args.workers)
-    ident = identity_bench.run()
+    ident = identity_bench.run_with_baseline()
     result = {"classification": classification, "identity": ident,
               "cpu_ms_per_document_outside_ocr": round(classification["cpu_ms_per_document_classify_extract"]
                                                        + ident["cpu_ms_per_document_resolve"], 2)}
