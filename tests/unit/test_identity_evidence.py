@@ -10,7 +10,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from eakte.logic.identity import LOOSE_SIM, PersonData, names_compatible, resolve, token_similarity
+from eakte.logic.identity import (
+    LOOSE_SIM,
+    PersonData,
+    names_compatible,
+    resolve,
+    token_similarity,
+    with_declared,
+)
 from eakte.logic.names import known_variants, person_name_tokens
 from eakte.models.document import Dossier
 from samples.identities import CATEGORIES, identity_corpus
@@ -146,6 +153,15 @@ def test_a_transliteration_or_doubled_letter_with_one_ocr_slip_is_the_same_name(
 ])
 def test_slips_do_not_make_other_names_alike(read: str, known: str) -> None:
     assert token_similarity(*person_name_tokens(read), *person_name_tokens(known)) == 0.0
+
+
+def test_the_uploaders_word_needs_complete_lookups() -> None:
+    doc = person("Tkachenko", "Serhii", None)
+    own = resolve(doc, {}, [SERHII])
+    assert with_declared(doc, own, SERHII, [SERHII]).dossier_id == "D-SERHII"
+    # the name lookup hit its limit: a namesake may be missing, a caseworker decides
+    capped = with_declared(doc, own, SERHII, [SERHII], complete=False)
+    assert capped.dossier_id is None and "rule out a namesake" in capped.candidates[0].reason
 
 
 def test_typed_documents_show_what_their_category_shows() -> None:

@@ -85,8 +85,6 @@ _CONFUSED_WITH: dict[str, tuple[str, ...]] = {
     c: tuple(sorted(x for pair in _OCR_CONFUSIONS if c in pair for x in pair if x != c))
     for pair in _OCR_CONFUSIONS for c in pair
 }
-
-
 _VOWELS = frozenset("aeiou")
 
 
@@ -252,7 +250,6 @@ class PersonData:
         return cls(surname=value("surname") or "", given_names=value("givenNames") or "",
                    birth_date=_iso(value("birthDate")), nationality=value("nationality"),
                    sex=value("sex"), references=refs, validated=frozenset(validated))
-
 
     @classmethod
     def from_declared(cls, declared: DeclaredPerson) -> PersonData:
@@ -420,12 +417,13 @@ def _backs_declared(person: PersonData, s: Scored, min_name: float = ATTACH_SCOR
 
 
 def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
-                  others: Iterable[Dossier] = ()) -> Resolution:
+                  others: Iterable[Dossier] = (), *, complete: bool = True) -> Resolution:
     """The uploader said whom the document concerns (resolved, by the same rules, to `declared`).
     That lets a document that shows only a name be filed, but never more than the document
     says: it must name that person itself (_backs_declared). And it does not choose between
     people of the same name: if `others` (the name lookups' dossiers) hold someone the document
-    fits as well, uploaders mix up namesakes too, so a caseworker decides. A document that
+    fits as well, uploaders mix up namesakes too, so a caseworker decides (and so when a lookup
+    hit its limit, `complete=False`, and a namesake may be missing). A document that
     identifies its person on its own keeps its own resolution, one that contradicts a reference
     number stays in the inbox; otherwise the declared dossier joins the candidates."""
     if own.dossier_id or declared is None or own.outcome == "reference_conflict":
@@ -435,10 +433,12 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
         near = s.names.score - MARGIN
         namesakes = {o.dossier_id for o in others
                      if o.dossier_id != declared.dossier_id and _backs_declared(person, score_dossier(person, o), near)}
-        if not namesakes:
+        if not namesakes and complete:
             return Resolution(declared.dossier_id, [_candidate(s, 1.0, f"named by the uploader, {s.reason}")],
                               "declared")
-        reason = f"named by the uploader, {s.reason}; the document fits {len(namesakes)} other dossier(s) as well"
+        reason = f"named by the uploader, {s.reason}; " + (
+            f"the document fits {len(namesakes)} other dossier(s) as well" if namesakes
+            else "too many dossiers of that name to rule out a namesake")
     else:
         reason = f"named by the uploader, but {s.reason}"
     # shown whatever its score (the uploader named it), in place of the lookups' entry for it

@@ -279,7 +279,7 @@ class IndexStage(StageBase):
         by_reference, others, complete = self._lookup(person)
         resolution = resolve(person, by_reference, others, complete=complete)
         if resolution.dossier_id is None:
-            resolution = with_declared(person, resolution, self._declared_dossier(doc), others)
+            resolution = with_declared(person, resolution, self._declared_dossier(doc), others, complete=complete)
         if resolution.dossier_id or resolution.candidates:
             return resolution.dossier_id, resolution.candidates
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
