@@ -143,7 +143,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
             d.variation.split("+"))
         clean["all"] += is_clean
         truth = persons[d.person_key]
-        known = {truth.ahv, truth.zemis, truth.passport_no} - {None}
+        known = {truth.ahv, truth.zemis, truth.passport_no, f"D-{truth.key}"} - {None}
         # more than a name: the resolver may attach only on these (a name alone never attaches)
         evidence = has_dossier and (bool(d.birth_date and d.given_names) or bool(known & set(d.references.values())))
         clean["evidence"] += evidence

@@ -313,6 +313,9 @@ class Category:
     # municipality forwards for its resident, police reports; not the office's own decisions or
     # mail the registry scans. Estimates, like the rates above.
     declared: float = 0.0
+    # share quoting the office's dossier number ("Ihr Zeichen"): replies to the office's letters,
+    # the office's own decisions, judgments in the office's cases (persons the office knows)
+    dossier_number: float = 0.0
 
 
 CATEGORIES: dict[str, Category] = {
@@ -329,10 +332,11 @@ CATEGORIES: dict[str, Category] = {
     # police reports always identify the person fully
     "police_report": Category("police_report", 0.06, 1.0, 1.0, 1.0, zemis=0.3, declared=0.9),
     # the office's and SEM's decisions usually cite the ZEMIS personal number
-    "decision_notice": Category("decision_notice", 0.10, 0.95, 0.9, 0.8, zemis=0.8),
-    "court_decision": Category("court_decision", 0.04, 0.9, 0.9, 0.8, zemis=0.5),
+    "decision_notice": Category("decision_notice", 0.10, 0.95, 0.9, 0.8, zemis=0.8, dossier_number=0.5),
+    "court_decision": Category("court_decision", 0.04, 0.9, 0.9, 0.8, zemis=0.5, dossier_number=0.3),
     # lawyers' and other letters: name, often the birth date, sometimes the office's reference
-    "correspondence": Category("correspondence", 0.10, 0.6, 0.3, 0.8, zemis=0.4, declared=0.2),
+    "correspondence": Category("correspondence", 0.10, 0.6, 0.3, 0.8, zemis=0.4, declared=0.2,
+                                       dossier_number=0.5),
     "birth_certificate": Category("birth_certificate", 0.04, 1.0, 0.5, 1.0, declared=0.6),
     "language_certificate": Category("language_certificate", 0.05, 0.9, 0.3, 0.3, declared=0.6),
 }
@@ -434,7 +438,18 @@ def identity_corpus(seed: int = 7, dossiers: int = 1200, documents: int = 2400,
     docs = [make(rng.choice(persons), rng) for _ in range(documents)]
     if profile == "typed":
         _declare(docs, persons, random.Random(f"declared-{seed}"))
+        _quote_dossier_numbers(docs, persons, random.Random(f"dossier-number-{seed}"))
     return IdentityCorpus(persons, docs)
+
+
+def _quote_dossier_numbers(docs: list[IdDocument], persons: list[IdPerson], rng: random.Random) -> None:
+    """The office's dossier number ('D-' + person key, as bench/identity.py names the dossiers) on
+    CATEGORIES[..].dossier_number of the documents about persons with a dossier; own stream."""
+    known = {p.key for p in persons if p.has_dossier}
+    for d in docs:
+        if d.person_key in known and rng.random() < CATEGORIES[d.category].dossier_number:
+            d.references["dossierNumber"] = f"D-{d.person_key}"
+            d.variation += "+dossier_number"
 
 
 def _declare(docs: list[IdDocument], persons: list[IdPerson], rng: random.Random) -> None:

@@ -349,3 +349,16 @@ def test_the_uploader_does_not_choose_between_namesakes() -> None:
     assert doc.status is DocumentStatus.NEEDS_REVIEW
     assert {c.dossier_id for c in doc.candidates} == {"D-RAMI", "D-RAMI-2"}
     assert "other dossier(s) as well" in next(c.reason for c in doc.candidates if c.dossier_id == "D-RAMI")
+
+
+def test_a_reply_quoting_the_dossier_number_is_filed_there() -> None:
+    records = MemoryRecordStore()
+    for d in (RAMI, RAMI_NAMESAKE):
+        records.put_dossier(d)
+    reply = _classified("DOC-1", DocumentType.CORRESPONDENCE, surname="Al Hassan", givenNames="Rami",
+                        dossierNumber="D-RAMI-2")
+    filed = _index(records, reply)
+    assert filed.status is DocumentStatus.INDEXED and filed.dossier_id == "D-RAMI-2"
+    unknown = _index(records, _classified("DOC-2", DocumentType.CORRESPONDENCE, surname="Al Hassan",
+                                          givenNames="Rami", dossierNumber="D-0123456789AB"))
+    assert unknown.status is DocumentStatus.NEEDS_REVIEW  # no such dossier: the name alone decides nothing

@@ -155,6 +155,17 @@ def test_slips_do_not_make_other_names_alike(read: str, known: str) -> None:
     assert token_similarity(*person_name_tokens(read), *person_name_tokens(known)) == 0.0
 
 
+def test_a_letter_quoting_the_offices_dossier_number() -> None:
+    quoted = {"dossierNumber": [SERHII]}
+    letter = person("Tkachenko", "Serhii", None, references={"dossierNumber": "D-SERHII"})
+    r = resolve(letter, quoted, [SERHII, NAMESAKE])
+    assert r.dossier_id == "D-SERHII" and r.outcome == "reference"
+    # the number alone, or with another person's name, files nothing
+    assert resolve(person("", "", None, references={"dossierNumber": "D-SERHII"}), quoted, []).dossier_id is None
+    other = resolve(person("Haddad", "Mohammed", None, references={"dossierNumber": "D-SERHII"}), quoted, [])
+    assert other.dossier_id is None and other.outcome == "reference_conflict"
+
+
 def test_the_uploaders_word_needs_complete_lookups() -> None:
     doc = person("Tkachenko", "Serhii", None)
     own = resolve(doc, {}, [SERHII])

@@ -340,6 +340,16 @@ def test_azr_number_needs_its_label() -> None:
     assert "azrNumber" not in extract_fields("AZR-Nr. 12345678901", today=TODAY)  # 11 digits
 
 
+def test_the_offices_dossier_number_quoted_in_a_letter() -> None:
+    text = "Ihr Zeichen: D-F45176E07A04\nSehr geehrte Damen und Herren"
+    assert extract_fields(text, today=TODAY)["dossierNumber"].value == "D-F45176E07A04"
+    assert extract_fields("Votre référence D - F45176EO7AO4", today=TODAY)["dossierNumber"].value == \
+        "D-F45176E07A04"  # O read for 0
+    assert "dossierNumber" not in extract_fields("Dossiers D-F45176E07A04 und D-0123456789AB", today=TODAY)
+    assert "dossierNumber" not in extract_fields("Ref. D-F45176E07A0", today=TODAY)  # 11 digits
+    assert "dossierNumber" not in extract_fields("Vertrag XD-F45176E07A04-2", today=TODAY)
+
+
 def test_zemis_number_needs_its_label() -> None:
     assert extract_fields("ZEMIS-Nr. 1234.5678", today=TODAY)["zemisNumber"].value == "12345678"
     assert extract_fields("ZEMIS: 87654321", today=TODAY)["zemisNumber"].value == "87654321"

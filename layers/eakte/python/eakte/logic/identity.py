@@ -61,8 +61,10 @@ SEX_FACTOR = 0.3
 
 REFERENCE_DIFFERS_FACTOR = 0.3
 LIFELONG_REFERENCES = ("ahvNumber", "zemisNumber", "azrNumber")  # not documentNumber: passports are renewed
-# Reference fields in order of trust; AHV carries an EAN-13 check digit.
-REFERENCE_FIELDS = ("ahvNumber", "zemisNumber", "azrNumber", "documentNumber")
+# Reference fields in order of trust; AHV carries an EAN-13 check digit. dossierNumber is the
+# office's own file number quoted on a letter: it names a dossier directly (DOSSIER_REFERENCE).
+REFERENCE_FIELDS = ("ahvNumber", "zemisNumber", "azrNumber", "dossierNumber", "documentNumber")
+DOSSIER_REFERENCE = "dossierNumber"
 VALIDATED_MRZ_CONFIDENCE = 0.99  # recognition.fields.MRZ_VALID: every MRZ check digit passed
 
 

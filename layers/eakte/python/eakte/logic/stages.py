@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
-from eakte.logic.identity import PersonData, canonical_name, resolve, with_declared
+from eakte.logic.identity import DOSSIER_REFERENCE, PersonData, canonical_name, resolve, with_declared
 from eakte.logic.intake import Buckets, hand_on
 from eakte.logic.names import name_keys
 from eakte.logic.ocr_text import OcrText, parse_ocr
@@ -302,7 +302,9 @@ class IndexStage(StageBase):
         """Dossiers by each reference number, by birth date and by name; and whether the name
         lookups are complete (a full page means a better candidate may be missing)."""
         by_reference = {name: self._records.find_dossiers(DossierQuery(reference=ref, limit=3))
-                        for name, ref in person.references.items()}
+                        for name, ref in person.references.items() if name != DOSSIER_REFERENCE}
+        if (quoted := person.references.get(DOSSIER_REFERENCE)) is not None:
+            by_reference[DOSSIER_REFERENCE] = [d] if (d := self._records.get_dossier(quoted)) else []
         others: list[Dossier] = []
         complete = True
         all_keys = tuple(name_keys(person.surname, person.given_names))
@@ -329,7 +331,8 @@ class IndexStage(StageBase):
         key = f"{canonical_name(person.surname)}|{birth}|{person.nationality or ''}"
         dossier_id = "D-" + uuid.uuid5(_DOSSIER_NS, key).hex[:12].upper()
         if self._records.get_dossier(dossier_id) is None:
-            references = {n: v for n, v in person.references.items() if n != "ahvNumber" or n in person.validated}
+            references = {n: v for n, v in person.references.items()
+                          if n != DOSSIER_REFERENCE and (n != "ahvNumber" or n in person.validated)}
             self._records.put_dossier(Dossier(
                 dossier_id=dossier_id, surname=person.surname, given_names=person.given_names,
                 birth_date=person.birth_date, nationality=person.nationality,

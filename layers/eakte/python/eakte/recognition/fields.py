@@ -8,7 +8,7 @@ spelling: "Müller", not "muller").
 Field keys (camelCase, as stored in Document.fields): surname, givenNames, birthDate,
 nationality, documentNumber, expiryDate, sex, employer, startDate, address, moveInDate,
 monthlyGross, court, decisionDate, fileNumber, language, languageLevel, ahvNumber, azrNumber,
-zemisNumber.
+zemisNumber, dossierNumber (the office's own file number, quoted in replies: "Ihr Zeichen").
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ AHV_CONFIDENCE = 0.97  # EAN-13 check digit passed
 AHV_REPAIRED = 0.9  # ... after an O/0-style repair
 AZR_CONFIDENCE = 0.6  # pattern only: the AZR number has no public check digit
 ZEMIS_CONFIDENCE = 0.7
+DOSSIER_NUMBER_CONFIDENCE = 0.75  # a distinctive shape, but no check digit
 EXPIRY_WINDOW_YEARS = 20
 MAX_CONFIDENCE = 0.99  # nothing read from a scan is certain
 
@@ -565,6 +566,18 @@ def _ahv(text: str) -> ExtractedField | None:
     return None
 
 
+# The office's dossier numbers (logic.stages: "D-" and 12 hexadecimal digits), as letters quote them
+# ("Ihr Zeichen: D-F45176E07A04"); O and I/l read for 0 and 1 are repaired, B/8 cannot be (both hex).
+_DOSSIER_NUMBER = re.compile(r"(?<![\w-])D\s?-\s?([0-9A-FOIl]{12})(?![\w-])")
+_DOSSIER_DIGITS = str.maketrans("OIl", "011")
+
+
+def _dossier_number(text: str) -> ExtractedField | None:
+    numbers = {"D-" + m.group(1).translate(_DOSSIER_DIGITS) for m in _DOSSIER_NUMBER.finditer(text)}
+    # two different numbers on one letter (a family's files): no single dossier is meant
+    return _field(numbers.pop(), DOSSIER_NUMBER_CONFIDENCE) if len(numbers) == 1 else None
+
+
 def _labelled_number(text: str, sh: str, label: re.Pattern[str], value: re.Pattern[str],
                      n_digits: int, confidence: float) -> ExtractedField | None:
     for m in label.finditer(sh):
@@ -717,4 +730,6 @@ def extract_fields(
     zemis = _labelled_number(text, sh, _ZEMIS_LABEL, _ZEMIS_VALUE, 8, ZEMIS_CONFIDENCE)
     if zemis is not None:
         out["zemisNumber"] = zemis
+    if (dossier_number := _dossier_number(text)) is not None:
+        out["dossierNumber"] = dossier_number
     return out
