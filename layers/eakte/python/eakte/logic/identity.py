@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from eakte.logic.names import (
     canonical,
+    glue_abd,
     known_variants,
     normalise_reference,
     person_name_tokens,
@@ -92,12 +93,12 @@ _VOWELS = frozenset("aeiou")
 
 @lru_cache(maxsize=1 << 16)
 def _slip_skeletons(token: str) -> frozenset[str]:
-    """Transliteration keys of `token` with one OCR confusion undone. A letter read as a vowel is
-    not turned into a consonant: that rebuilds the syllables the key is made of ('Hussein' with
-    its e undone into c keys like 'Hassan')."""
-    return frozenset(skeleton(token[:i] + other + token[i + 1:])
+    """Transliteration keys of `token` with one OCR confusion undone ('abduilah' -> Abdullah's).
+    No vowel is undone into a c: a c before e or i keys like s, which rebuilds the syllables the
+    key is made of ('Hussein' with its e undone into c would key like 'Hassan')."""
+    return frozenset(skeleton(glue_abd(token[:i] + other + token[i + 1:]))
                      for i, c in enumerate(token) for other in _CONFUSED_WITH.get(c, ())
-                     if c not in _VOWELS or other in _VOWELS)
+                     if not (c in _VOWELS and other == "c"))
 
 
 def _variant_slip(read: str, known: str) -> bool:

@@ -79,6 +79,7 @@ _LOOSE_BEFORE = tuple((re.compile(p), r) for p, r in (
     (r"th", "s"),
     (r"(?<![cdgkpstz])h", "g"),  # Ihor/Igor (ch, sh, kh, gh ... are other letters)
     (r"(?<=[aeiou])g(?=[aeiou])", ""),  # Zabihullah/Zabiullah, Doğan/Doan
+    (r"(?<=[aeiou][b-df-hj-np-tv-z])e$", ""),  # French mute final e: Yasmine/Yasmin, Amine/Amin
 ))
 _LOOSE_AFTER = str.maketrans({"x": "s", "p": "b", "t": "d"})
 # Letters that Unicode does not decompose into a base letter and a diacritic.
@@ -126,6 +127,12 @@ def skeleton(token: str, *, loose: bool = False) -> str:
         s = pattern.sub(replacement, s)
     s = _VOWEL_RUN.sub(_vowel_slot, s)
     return s.translate(_LOOSE_AFTER) if loose else s
+
+
+def glue_abd(token: str) -> str:
+    """'abdullah' -> 'abdlah': 'Abd' ("servant of") and the article glued to the name that follows
+    (see person_name_tokens)."""
+    return _ABD_PREFIX.sub("abd", token)
 
 
 def person_name_tokens(name: str) -> list[str]:
