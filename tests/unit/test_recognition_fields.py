@@ -340,6 +340,34 @@ def test_azr_number_needs_its_label() -> None:
     assert "azrNumber" not in extract_fields("AZR-Nr. 12345678901", today=TODAY)  # 11 digits
 
 
+@pytest.mark.parametrize(("lines", "surname", "given"), [
+    (["Mitarbeiter: Tesfalem Gebrekidan"], "Gebrekidan", "Tesfalem"),  # a payslip's role label
+    (["Arbeitnehmer: Herr Tesfalem Gebrekidan"], "Gebrekidan", "Tesfalem"),
+    (["Locataire: Monsieur Dawit TESFAYE, né le 04.07.1988"], "TESFAYE", "Dawit"),  # capitals: the surname
+    (["Herr", "Rami Al Hassan", "Zürcherstrasse 112", "8406 Winterthur"], "Al Hassan", "Rami"),  # address block
+    (["Herr Abd al-Rahman Haddad"], "Haddad", "Abd al-Rahman"),
+    (["Signora AL MASRI Yasmin"], "AL MASRI", "Yasmin"),
+])
+def test_the_person_a_letter_or_payslip_names_without_name_labels(lines: list[str], surname: str, given: str) -> None:
+    text = "\n".join(["Brunner Haustechnik GmbH", *lines, "Lohnabrechnung März 2026", "Bruttolohn CHF 5'600.00"])
+    fields = extract_fields(text, today=TODAY)
+    assert (fields["surname"].value, fields["givenNames"].value) == (surname, given)
+
+
+@pytest.mark.parametrize("line", [
+    "Sehr geehrte Frau Anna Meier",  # the addressee in a sentence (the caseworker), not the person
+    "Herrn Dr. Meier",  # a title and one name: no full name
+    "Frau Meier",
+])
+def test_salutations_that_name_no_person(line: str) -> None:
+    assert "surname" not in extract_fields(f"Migrationsamt\n{line}\nBetreff: Gesuch", today=TODAY)
+
+
+def test_name_labels_win_over_the_address_block() -> None:
+    text = "Herr Rami Al Hassan\nName: AL HASSAN\nVorname: Rami Karim"
+    assert extract_fields(text, today=TODAY)["givenNames"].value == "Rami Karim"
+
+
 def test_the_offices_dossier_number_quoted_in_a_letter() -> None:
     text = "Ihr Zeichen: D-F45176E07A04\nSehr geehrte Damen und Herren"
     assert extract_fields(text, today=TODAY)["dossierNumber"].value == "D-F45176E07A04"

@@ -339,6 +339,58 @@ def _field(value: str, confidence: float, source: FieldSource = FieldSource.TEXT
 # --- identity fields from text -------------------------------------------------------------
 
 
+# The person as a document names them without Name/Vorname labels: a role ("Mitarbeiter: Rami Al
+# Hassan", "Locataire: Monsieur Dawit TESFAYE") or, weaker, the salutation line of the address
+# block ("Herr Rami Al Hassan"). A salutation inside a sentence ("Sehr geehrte Frau Meier": the
+# caseworker) does not start the line and is not read.
+_ROLE = re.compile(
+    _COL + r"(?:mitarbeiter(?:in)?|arbeitnehmer(?:in)?|angestellte[rn]?|mieter(?:in)?|"
+    r"versicherte(?:r)?(?: person)?|kandidat(?:in)?|teilnehmer(?:in)?|gesuchsteller(?:in)?|"
+    r"employe(?:e)?|salarie(?:e)?|locataire|assure(?:e)?|candidat(?:e)?|requerant(?:e)?|"
+    r"dipendente|lavorat(?:ore|rice)|inquilin[oa]|conduttore|assicurat[oa]|richiedente|"
+    r"employee|tenant|insured person|applicant)\b(?=\s*:)",
+    re.M,
+)
+_SALUTATION = re.compile(r"(?:herrn?|frau|monsieur|madame|mme|signora|signor|sig\.ra|sig\.|mr\.?|mrs\.?|ms\.?)\s+")
+_SALUTATION_LINE = re.compile(r"^[ \t]*" + _SALUTATION.pattern, re.M)
+_GIVEN_PREFIXES = frozenset({"abd", "abdel", "abdul", "abu", "abou", "al", "el"})
+
+
+def _split_full_name(value: str) -> tuple[str, str]:
+    """'Rami Al Hassan' -> ('Al Hassan', 'Rami'); 'Dawit TESFAYE' / 'AL HASSAN Rami': the words in
+    capitals are the surname. Otherwise the given name comes first (with a leading 'Abd al-' kept
+    to it); identity resolution compares names order-insensitively, so a wrong cut costs little."""
+    words = value.split()
+    caps = [w for w in words if w.isupper() and len(w) > 1]
+    if caps and len(caps) < len(words):
+        return " ".join(caps), " ".join(w for w in words if w not in caps)
+    cut = 1
+    while cut < len(words) - 1 and shadow(words[cut - 1]).strip("-") in _GIVEN_PREFIXES:
+        cut += 1
+    return " ".join(words[cut:]), " ".join(words[:cut])
+
+
+def _named_person(text: str, sh: str) -> dict[str, ExtractedField]:
+    found: tuple[str, float] | None = None
+    for m in _ROLE.finditer(sh):
+        raw, _ = _after_label(text, m.end())
+        raw = raw[_SALUTATION.match(shadow(raw)).end():] if _SALUTATION.match(shadow(raw)) else raw
+        if (v := _name_value(raw)) is not None and len(v.split()) >= 2:
+            found = (v, TEXT_NAME)
+            break
+    if found is None:
+        for m in _SALUTATION_LINE.finditer(sh):
+            _, eol = _line_bounds(sh, m.end())
+            v = _name_value(text[m.end():eol])
+            if v is not None and 2 <= len(v.split()) <= 5 and text[m.end():eol].strip(" ,") == v:
+                found = (v, TEXT_WEAK)
+                break
+    if found is None:
+        return {}
+    surname, given = _split_full_name(found[0])
+    return {"surname": _field(surname, found[1]), "givenNames": _field(given, found[1])}
+
+
 def _names_from_text(text: str, sh: str) -> dict[str, ExtractedField]:
     out: dict[str, ExtractedField] = {}
     m = _COMBINED_NAME.search(sh)
@@ -364,7 +416,7 @@ def _names_from_text(text: str, sh: str) -> dict[str, ExtractedField]:
             if (v := _name_value(raw)) is not None:
                 out[key] = _field(v, TEXT_NAME)
                 break
-    return out
+    return out or _named_person(text, sh)
 
 
 def _birth_from_text(sh: str, today: date) -> str | None:
