@@ -90,3 +90,42 @@ def stack_root():
     from eakte.local.stack import repo_root
 
     return repo_root()
+
+
+def test_a_payslip_naming_only_its_employee_is_filed_with_the_person_named_at_upload(stack: LocalClient) -> None:
+    import dataclasses
+    import datetime as dt
+    import random
+
+    from samples.generate import PERSONS, jpeg_bytes, render_passport
+
+    person = dataclasses.replace(PERSONS[0], key="e2e-gebrekidan", surname="Gebrekidan", given_names="Tesfalem",
+                                 birth_date=dt.date(1993, 2, 11), passport_no="E77120458")
+    scanner = stack.token("scan-provider", ["scanner"], municipality="scan-ag")
+    passport = stack.wait(scanner, stack.upload(scanner, "pass-gebrekidan.jpg",
+                                                jpeg_bytes(render_passport(person, random.Random(5)), quality=80)),
+                          timeout_s=180)
+    reader = stack.token("sachbearbeiter", ["caseworker"], team="team-a")
+    dossier_id = stack.get(reader, f"/api/documents/{passport['documents'][0]['documentId']}")["dossierId"]
+    assert dossier_id
+
+    payslip = encode(text_image(["Brunner Haustechnik GmbH", "Industriestrasse 21, 8404 Winterthur", "",
+                                 "Herr", "Tesfalem Gebrekidan", "Zürcherstrasse 112", "8406 Winterthur", "",
+                                 "Lohnabrechnung März 2026", "Monatslohn brutto CHF 5'600.00",
+                                 "AHV/IV/EO 5.30 % CHF -296.80", "ALV 1.10 % CHF -61.60", "BVG CHF -312.00",
+                                 "Nettolohn CHF 4'929.60"]), "PNG")
+    municipality = stack.token("gemeinde-user", ["municipality"], municipality="bfs-230")
+
+    def filed(concerns: dict[str, str] | None) -> dict:
+        started = stack.start_upload(municipality, "lohn.png", "image/png", len(payslip), concerns=concerns)
+        stack.post_form(started["upload"], "lohn.png", payslip, "image/png")
+        view = stack.wait(municipality, started["submissionId"], timeout_s=180)
+        return stack.get(reader, f"/api/documents/{view['documents'][0]['documentId']}")
+
+    alone = filed(None)
+    assert alone["documentType"] == "payslip" and alone["fields"]["surname"]["value"] == "Gebrekidan"
+    assert alone["status"] == "NEEDS_REVIEW" and alone["dossierId"] is None  # a name alone files nothing
+    assert dossier_id in {c["dossierId"] for c in alone["candidates"]}
+    named = filed({"surname": "Gebrekidan", "givenNames": "Tesfalem", "birthDate": "1993-02-11"})
+    assert named["status"] == "INDEXED" and named["dossierId"] == dossier_id
+    assert "named by the uploader" in named["candidates"][0]["reason"]

@@ -53,9 +53,12 @@ class LocalClient:
         return self._check(r)
 
     def start_upload(self, token: str, filename: str, content_type: str, size: int,
-                     kind: SubmissionKind) -> dict[str, Any]:
-        return self.post(token, "/api/uploads", {"kind": kind.value, "filename": filename,
-                                                 "contentType": content_type, "size": size})
+                     kind: SubmissionKind = SubmissionKind.SCAN,
+                     concerns: dict[str, str] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"kind": kind.value, "filename": filename, "contentType": content_type, "size": size}
+        if concerns is not None:
+            body["concerns"] = concerns
+        return self.post(token, "/api/uploads", body)
 
     @staticmethod
     def post_form(upload: dict[str, Any], filename: str, data: bytes, content_type: str) -> requests.Response:
