@@ -212,6 +212,10 @@ def test_a_repeated_request_id_returns_the_first_message_queued_once() -> None:
     with pytest.raises(ConflictError):
         w.outbound.send(caseworker(), dossier(), permit(requestId="form-7f3a9c21", event="correctResidencePermit"),
                         "req-c")
+    # the same id for another permit code: refused, not answered with the first message
+    with pytest.raises(ConflictError):
+        w.outbound.send(caseworker(), dossier(), permit(requestId="form-7f3a9c21", residencePermit="02"), "req-d")
+    assert len(w.messages.messages) == 1 and len(w.outbox.queued) == 1
 
 
 def test_person_of_a_dossier_without_ahv_uses_our_dossier_id_and_its_own_group() -> None:

@@ -78,6 +78,9 @@ class FederalMessage(CamelModel):
     # and, as eCH-0058 ourBusinessReferenceId, in the header of the message the federal register gets.
     correlation_id: str | None = None
     originator: str | None = None  # the caseworker who created the message (subject of the token)
+    # a caseworker's message: SHA-256 of what the request asked for (without its requestId), so that
+    # a requestId used again for other content is refused instead of returning the first message
+    request_digest: str | None = None
     dossier_id: str | None = None
     message_type: str  # eCH messageType ("2020") or "receipt"
     event: str | None = None  # moveIn, moveOut, changeResidencePermit ...

@@ -26,6 +26,7 @@ forward stage after that: it checks the status)."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
@@ -72,7 +73,12 @@ class CaseworkerMessageRequest(CamelModel):
     comment: str | None = Field(default=None, max_length=250, description="eCH-0058 comment; kept in the audit")
     request_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{8,64}$",
                                    description="the client's id of this request: a repeated request with "
-                                               "the same id returns the message created first")
+                                               "the same id and content returns the message created first; "
+                                               "the same id with other content is refused (409)")
+
+    def digest(self) -> str:
+        """What the request asks for, without its id: a repeated request must ask the same."""
+        return hashlib.sha256(self.model_dump_json(exclude={"request_id"}).encode()).hexdigest()
 
 
 def person_of(dossier: DossierView) -> PersonData:
@@ -144,7 +150,9 @@ class OutboundService:
 
     @staticmethod
     def _same_request(message: FederalMessage, dossier: DossierView, request: CaseworkerMessageRequest) -> None:
-        if message.dossier_id != dossier.dossier_id or message.event != request.event:
+        # records made before the digest existed carry none: then dossier and event are compared
+        if message.dossier_id != dossier.dossier_id or message.event != request.event or \
+                (message.request_digest is not None and message.request_digest != request.digest()):
             raise ConflictError(f"request {request.request_id} was used for another message")
 
     def _register(self, principal: Principal, dossier: DossierView, request: CaseworkerMessageRequest,
@@ -160,7 +168,7 @@ class OutboundService:
             message_type=ech.ECH_0020_MESSAGE_TYPE, event=request.event, group_id=group,
             group_sequence=self._messages.next_sequence(group), status=MessageStatus.QUEUED,
             payload_key=payload_key, envelope_key=envelope_key, correlation_id=correlation,
-            originator=principal.subject,
+            originator=principal.subject, request_digest=request.digest(),
             history=[HistoryEntry(status=MessageStatus.QUEUED, at=now,
                                   detail=f"{request.event} ({request.residence_permit}) of {dossier.surname} "
                                          f"by {principal.subject} for {self._federal_id}")],
