@@ -205,3 +205,13 @@ def test_the_status_index_lists_only_stale_documents_of_the_status_oldest_first(
     for n in range(6):  # final again: nothing for the other tests' sweeps
         doc = _document(f"doc-stale-{n}")
         records.save_document(doc.model_copy(update={"status": DocumentStatus.REJECTED}), doc.status)
+
+
+def test_the_queue_reports_its_backlog_to_the_sweeper(h: Harness) -> None:
+    from eakte.adapters.aws import SqsQueue
+
+    queue = SqsQueue(h.sqs, h.aws.queue_urls)
+    before = queue.waiting(Stage.CLASSIFY)
+    for n in range(3):
+        queue.send(Stage.CLASSIFY, {"documentId": f"waiting-{n}"})
+    assert queue.waiting(Stage.CLASSIFY) == before + 3

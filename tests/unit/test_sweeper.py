@@ -140,9 +140,23 @@ def test_the_attempts_are_bounded_over_repeated_runs(world: World) -> None:
     outcomes = []
     for _ in range(SWEEP_MAX_ATTEMPTS + 3):
         outcomes += [s.outcome for s in world.sweeper.sweep()]
+        world.queue.take(Stage.OCR)  # the stage takes each message and, broken, does nothing with it
         clock[0] += timedelta(seconds=SWEEP_STUCK_AFTER_S["RECEIVED"] + 1)
     assert outcomes == [Outcome.REENQUEUED] * SWEEP_MAX_ATTEMPTS + [Outcome.FAILED]
     assert world.doc("doc-lost").status is DocumentStatus.FAILED
+
+
+def test_a_document_of_a_stage_with_a_backlog_is_never_failed_only_sent_again(world: World) -> None:
+    world.add("doc-in-line", sweeps=SWEEP_MAX_ATTEMPTS)
+    for n in range(40):  # a long backlog: the OCR stage has not reached these yet
+        world.queue.send(Stage.OCR, {"documentId": f"other-{n}"})
+    [swept] = world.sweeper.sweep()
+    assert swept.outcome is Outcome.REENQUEUED and "40 message(s) wait there" in swept.detail
+    assert world.doc("doc-in-line").status is DocumentStatus.RECEIVED and world.dead.sent == []
+    world.queue.take(Stage.OCR)  # the backlog drained, the document still did not move: now it fails
+    world.sweeper._clock = lambda: NOW + timedelta(hours=2)
+    [swept] = world.sweeper.sweep()
+    assert swept.outcome is Outcome.FAILED
 
 
 def test_fresh_and_final_documents_are_left_alone(world: World) -> None:

@@ -74,6 +74,10 @@ class Queue(ABC):
     def delay_retry(self, stage: Stage, receipt_handle: str, seconds: int) -> None:
         """Make a failed message visible again after `seconds` (retry backoff)."""
 
+    @abstractmethod
+    def waiting(self, stage: Stage) -> int:
+        """About how many messages wait in the stage's queue (not yet taken by its Lambda)."""
+
 
 @dataclass(frozen=True)
 class DossierQuery:

@@ -172,6 +172,13 @@ class SqsQueue(Queue):
             raise translate_client_error(e, f"send to {stage}") from e
         return r["MessageId"]
 
+    def waiting(self, stage: Stage) -> int:
+        try:
+            r = self._sqs.get_queue_attributes(QueueUrl=self.url(stage), AttributeNames=["ApproximateNumberOfMessages"])
+        except ClientError as e:
+            raise translate_client_error(e, f"attributes of {stage}") from e
+        return int(r["Attributes"]["ApproximateNumberOfMessages"])
+
     def delay_retry(self, stage: Stage, receipt_handle: str, seconds: int) -> None:
         try:
             self._sqs.change_message_visibility(QueueUrl=self.url(stage), ReceiptHandle=receipt_handle,

@@ -106,6 +106,9 @@ class MemoryQueue(Queue):
     def delay_retry(self, stage: Stage, receipt_handle: str, seconds: int) -> None:
         self.delays.append((stage, receipt_handle, seconds))
 
+    def waiting(self, stage: Stage) -> int:
+        return sum(m.stage is stage for m in self.sent)
+
     def take(self, stage: Stage) -> list[dict[str, Any]]:
         taken = [m.body for m in self.sent if m.stage is stage]
         self.sent = [m for m in self.sent if m.stage is not stage]

@@ -11,7 +11,9 @@ and for each:
   notification would have been (OcrResultStage); a failed or forgotten job is started again; a job
   still running is left to run.
 - no job: sends the document to its stage's queue again. The stages are status-conditional and
-  idempotent, so a duplicate (the original message was only slow) does no harm.
+  idempotent, so a duplicate (the original message was only slow) does no harm. While the stage's
+  queue has messages waiting (a backlog longer than the limit), the document may only be waiting
+  in line: it is never FAILED then.
 
 Each intervention counts (Document.sweeps) and moves the document's last change, so the next look
 is one limit later. After SWEEP_MAX_ATTEMPTS the document is FAILED with `<stage>_failed` (what the
@@ -85,6 +87,7 @@ class Sweeper:
     def sweep(self) -> list[Swept]:
         now = self._clock()
         swept: list[Swept] = []
+        self._backlogs: dict[Stage, int] = {}
         for status, limit in self._limits.items():
             cutoff = now - limit
             for document_id in self._index.stale_document_ids(status, cutoff, self._batch):
@@ -116,11 +119,21 @@ class Sweeper:
                 return self._resubmit(doc, self._jobs, job_status)
             self._touch(doc)
             return Swept(doc.document_id, doc.status, Outcome.WAITING, f"job {doc.ocr_job_id} {job_status}")
-        if doc.sweeps >= self._max_attempts:
+        backlog = self._backlog(stage)
+        if doc.sweeps >= self._max_attempts and not backlog:
             return self._give_up(doc, stage, f"no progress from the {stage.value} stage")
         self._touch(doc)
         hand_on(self._queue, stage, doc)
-        return Swept(doc.document_id, doc.status, Outcome.REENQUEUED, f"to {stage.value}")
+        return Swept(doc.document_id, doc.status, Outcome.REENQUEUED, f"to {stage.value}" + (
+            f"; {backlog} message(s) wait there: not given up while the stage has a backlog" if backlog else ""))
+
+    def _backlog(self, stage: Stage) -> int:
+        """Messages waiting in the stage's queue, looked up once per sweep and stage. A document of a
+        stage with a backlog may only be waiting in line: it is sent again (a harmless duplicate)
+        but never FAILED for it; a stage that cannot take a message sends it to its DLQ anyway."""
+        if stage not in self._backlogs:
+            self._backlogs[stage] = self._queue.waiting(stage)
+        return self._backlogs[stage]
 
     def _touch(self, doc: Document, **update: object) -> Document:
         touched = doc.model_copy(update={"sweeps": doc.sweeps + 1, "updated_at": self._clock(), **update})
