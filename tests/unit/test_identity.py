@@ -362,3 +362,60 @@ def test_a_reply_quoting_the_dossier_number_is_filed_there() -> None:
     unknown = _index(records, _classified("DOC-2", DocumentType.CORRESPONDENCE, surname="Al Hassan",
                                           givenNames="Rami", dossierNumber="D-0123456789AB"))
     assert unknown.status is DocumentStatus.NEEDS_REVIEW  # no such dossier: the name alone decides nothing
+
+
+# --- the address a document shows (logic.addresses) ------------------------------------------
+
+def _letter(doc_id: str, address: str, **fields: str) -> Document:
+    return _classified(doc_id, DocumentType.PAYSLIP, surname="AL HASAN", givenNames="RAMI", address=address,
+                       **fields)
+
+
+def test_a_filed_document_teaches_its_dossier_the_address_and_a_later_name_only_letter_is_filed_by_it() -> None:
+    records = MemoryRecordStore()
+    for d in (RAMI, RAMI_NAMESAKE, KARIM):
+        records.put_dossier(d)
+    before = _index(records, _letter("DOC-0", "Zürcherstrasse 112, 8406 Winterthur"))
+    assert before.status is DocumentStatus.NEEDS_REVIEW  # no dossier knows the address yet: two Ramis
+    # a contract with the birth date is filed by name and birth date, and its address is learnt
+    contract = _index(records, _letter("DOC-1", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1991-03-14"))
+    assert contract.dossier_id == "D-RAMI"
+    assert records.dossier_addresses("D-RAMI") == [("Zürcherstrasse 112, 8406 Winterthur", "DOC-1")]
+    # the next payslip shows only the name and the address, spelt otherwise
+    payslip = _index(records, _letter("DOC-2", "Zuercherstr. 112, 8406 Winterthur"))
+    assert payslip.status is DocumentStatus.INDEXED and payslip.dossier_id == "D-RAMI"
+    assert "known at the address shown" in payslip.candidates[0].reason
+    # another address, or another house number: the name alone again
+    elsewhere = _index(records, _letter("DOC-3", "Zürcherstrasse 114, 8406 Winterthur"))
+    assert elsewhere.status is DocumentStatus.NEEDS_REVIEW
+
+
+def test_two_of_one_name_at_one_address_and_shared_accommodations_decide_nothing() -> None:
+    records = MemoryRecordStore()
+    junior = dossier("D-RAMI-JR", "Al Hassan", "Rami", "2009-05-01")  # the son, of his father's name
+    for d in (RAMI, junior, KARIM):
+        records.put_dossier(d)
+    key = "8406|zurcherstrasse|112"
+    for did in ("D-RAMI", "D-RAMI-JR", "D-KARIM"):
+        records.add_dossier_address(did, key, "Zürcherstrasse 112, 8406 Winterthur", "DOC-X")
+    assert _index(records, _letter("DOC-1", "Zürcherstrasse 112, 8406 Winterthur")).status \
+        is DocumentStatus.NEEDS_REVIEW
+    # the twin's letter names Karim: his alone fits
+    karim = _index(records, _classified("DOC-2", DocumentType.PAYSLIP, surname="Al Hassan", givenNames="Karim",
+                                        address="Zürcherstrasse 112, 8406 Winterthur"))
+    assert karim.dossier_id == "D-KARIM"
+    # an asylum centre: more dossiers there than a household has
+    records2 = MemoryRecordStore()
+    records2.put_dossier(RAMI)
+    for n in range(9):
+        records2.add_dossier_address(f"D-OTHER-{n}", "8001|asylstrasse|1", "Asylstrasse 1, 8001 Zürich", "DOC-Y")
+    records2.add_dossier_address("D-RAMI", "8001|asylstrasse|1", "Asylstrasse 1, 8001 Zürich", "DOC-Y")
+    assert _index(records2, _letter("DOC-3", "Asylstrasse 1, 8001 Zürich")).status is DocumentStatus.NEEDS_REVIEW
+
+
+def test_an_address_does_not_outweigh_a_contradiction() -> None:
+    records = MemoryRecordStore()
+    records.put_dossier(RAMI)
+    records.add_dossier_address("D-RAMI", "8406|zurcherstrasse|112", "Zürcherstrasse 112, 8406 Winterthur", "D")
+    other_birth = _index(records, _letter("DOC-1", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1979-08-30"))
+    assert other_birth.status is DocumentStatus.NEEDS_REVIEW

@@ -354,6 +354,14 @@ def test_the_person_a_letter_or_payslip_names_without_name_labels(lines: list[st
     assert (fields["surname"].value, fields["givenNames"].value) == (surname, given)
 
 
+def test_the_address_under_the_persons_name() -> None:
+    text = ("Brunner Haustechnik GmbH\nIndustriestrasse 21, 8404 Winterthur\n\nHerr\nTesfalem Gebrekidan\n"
+            "c/o Familie Tesfaye\nZürcherstr. 112\n8406 Winterthur\n\nLohnabrechnung März 2026")
+    fields = extract_fields(text, today=TODAY)
+    assert fields["address"].value == "Zürcherstr. 112, 8406 Winterthur"  # not the employer's, above
+    assert "address" not in extract_fields("Herr Tesfalem Gebrekidan\nLohnabrechnung März 2026", today=TODAY)
+
+
 @pytest.mark.parametrize("line", [
     "Sehr geehrte Frau Anna Meier",  # the addressee in a sentence (the caseworker), not the person
     "Herrn Dr. Meier",  # a title and one name: no full name

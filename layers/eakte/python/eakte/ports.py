@@ -137,6 +137,20 @@ class RecordStore(ABC):
     @abstractmethod
     def find_dossiers(self, query: DossierQuery) -> list[Dossier]: ...
 
+    # addresses a dossier's person is known at (logic.addresses): items of their own, so adding
+    # one never rewrites the dossier (no lost update beside a team change)
+    @abstractmethod
+    def add_dossier_address(self, dossier_id: str, key: str, address: str, source: str) -> None:
+        """Remember that the person lives (or lived) at `address` (its key), as `source` showed."""
+
+    @abstractmethod
+    def dossiers_at(self, key: str, limit: int) -> list[str]:
+        """Ids of the dossiers whose person is known at the address (at most `limit`)."""
+
+    @abstractmethod
+    def dossier_addresses(self, dossier_id: str) -> list[tuple[str, str]]:
+        """(address as shown, source document) for each address the dossier knows."""
+
 
 class AuditTrail(ABC):
     """Append-only record of reads and changes of personal data."""

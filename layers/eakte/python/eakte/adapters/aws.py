@@ -345,6 +345,26 @@ class DynamoRecordStore(RecordStore):
         for pk, sk in keys:
             self._put({"pk": {"S": pk}, "sk": {"S": sk}, "dossierId": {"S": did}})
 
+    def add_dossier_address(self, dossier_id: str, key: str, address: str, source: str) -> None:
+        # LOOKUP#ADDR#key / dossier for the lookup, DOS#id / ADDR#key for the dossier's list; a key
+        # known already keeps its first source (conditional put: nothing overwritten)
+        for item in ({"pk": {"S": f"LOOKUP#ADDR#{key}"}, "sk": {"S": dossier_id}, "dossierId": {"S": dossier_id}},
+                     {"pk": {"S": f"DOS#{dossier_id}"}, "sk": {"S": f"ADDR#{key}"}, "address": {"S": address},
+                      "source": {"S": source}}):
+            try:
+                self._ddb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+            except ClientError as e:
+                if e.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise translate_client_error(e, "add dossier address") from e
+
+    def dossiers_at(self, key: str, limit: int) -> list[str]:
+        return sorted(self._ids(f"LOOKUP#ADDR#{key}"))[:limit]
+
+    def dossier_addresses(self, dossier_id: str) -> list[tuple[str, str]]:
+        items = self._query("pk = :p AND begins_with(sk, :s)", {":p": {"S": f"DOS#{dossier_id}"},
+                                                                 ":s": {"S": "ADDR#"}})
+        return [(i["address"]["S"], i["source"]["S"]) for i in items]
+
     def get_dossier(self, dossier_id: str) -> Dossier | None:
         body = self._get_body(f"DOS#{dossier_id}", "DOS")
         return Dossier.model_validate_json(body) if body else None

@@ -122,6 +122,7 @@ class MemoryRecordStore(RecordStore):
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _name_key_cache: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    addresses: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # dossier -> key -> shown
 
     def put_submission(self, submission: Submission) -> None:
         self.submissions[submission.submission_id] = submission
@@ -165,6 +166,15 @@ class MemoryRecordStore(RecordStore):
 
     def get_dossier(self, dossier_id: str) -> Dossier | None:
         return self.dossiers.get(dossier_id)
+
+    def add_dossier_address(self, dossier_id: str, key: str, address: str, source: str) -> None:
+        self.addresses.setdefault(dossier_id, {}).setdefault(key, (address, source))
+
+    def dossiers_at(self, key: str, limit: int) -> list[str]:
+        return sorted(d for d, known in self.addresses.items() if key in known)[:limit]
+
+    def dossier_addresses(self, dossier_id: str) -> list[tuple[str, str]]:
+        return list(self.addresses.get(dossier_id, {}).values())
 
     def _name_keys(self, d: Dossier) -> set[str]:
         names = (d.surname, d.given_names)

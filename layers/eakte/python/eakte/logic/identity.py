@@ -21,11 +21,12 @@ Everything else goes to the inbox with the plausible candidates and their scores
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from eakte.logic.addresses import address_key
 from eakte.logic.names import (
     canonical,
     glue_abd,
@@ -60,6 +61,7 @@ BIRTH_DIFFERS_FACTOR = 0.3
 NATIONALITY_FACTOR = 0.5
 SEX_FACTOR = 0.3
 
+COLLECTIVE_ADDRESS = 8  # more dossiers known at one address: a shared accommodation, no evidence
 REFERENCE_DIFFERS_FACTOR = 0.3
 LIFELONG_REFERENCES = ("ahvNumber", "zemisNumber", "azrNumber")  # not documentNumber: passports are renewed
 # Reference fields in order of trust; AHV carries an EAN-13 check digit. dossierNumber is the
@@ -236,6 +238,7 @@ class PersonData:
     sex: str | None = None
     references: Mapping[str, str] = field(default_factory=dict)
     validated: frozenset[str] = frozenset()  # reference fields whose own check digit passed
+    address: str | None = None  # the key of the address shown (logic.addresses.address_key)
 
     @classmethod
     def from_fields(cls, fields: Mapping[str, ExtractedField]) -> PersonData:
@@ -252,7 +255,8 @@ class PersonData:
             validated.add("documentNumber")
         return cls(surname=value("surname") or "", given_names=value("givenNames") or "",
                    birth_date=_iso(value("birthDate")), nationality=value("nationality"),
-                   sex=value("sex"), references=refs, validated=frozenset(validated))
+                   sex=value("sex"), references=refs, validated=frozenset(validated),
+                   address=address_key(shown) if (shown := value("address")) else None)
 
     @classmethod
     def from_declared(cls, declared: DeclaredPerson) -> PersonData:
@@ -333,7 +337,9 @@ def score_dossier(person: PersonData, dossier: Dossier) -> Scored:
 class Resolution:
     dossier_id: str | None
     candidates: list[DossierCandidate]
-    outcome: str  # reference | name_and_birth_date | declared | reference_conflict | ambiguous | no_match
+    # reference | name_and_birth_date | name_and_address | declared | new_dossier | reference_conflict
+    # | ambiguous | no_match
+    outcome: str
 
 
 def _contradicts(person: PersonData, s: Scored) -> bool:
@@ -405,10 +411,11 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
     return Resolution(None, candidates, "ambiguous" if candidates else "no_match")
 
 
-def _backs_declared(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE) -> bool:
-    """Does the document name the person its uploader declared? Its names must match that
-    dossier clearly (no name the dossier lacks, more than a surname), and nothing on it may
-    contradict: a birth date, if shown, the same; sex, nationality and lifelong numbers agree."""
+def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE) -> bool:
+    """Does the document name the dossier's person (declared by its uploader, or known at the
+    address it shows)? Its names must match that dossier clearly (no name the dossier lacks, more
+    than a surname), and nothing on it may contradict: a birth date, if shown, the same; sex,
+    nationality and lifelong numbers agree."""
     if s.names.score < min_name or s.names.conflict or s.birth not in {"same", "unknown"}:
         return False
     if (person.sex and s.dossier.sex and person.sex != s.dossier.sex) or \
@@ -423,7 +430,7 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
                   others: Iterable[Dossier] = (), *, complete: bool = True) -> Resolution:
     """The uploader said whom the document concerns (resolved, by the same rules, to `declared`).
     That lets a document that shows only a name be filed, but never more than the document
-    says: it must name that person itself (_backs_declared). And it does not choose between
+    says: it must name that person itself (_backs). And it does not choose between
     people of the same name: if `others` (the name lookups' dossiers) hold someone the document
     fits as well, uploaders mix up namesakes too, so a caseworker decides (and so when a lookup
     hit its limit, `complete=False`, and a namesake may be missing). A document that
@@ -432,10 +439,10 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
     if own.dossier_id or declared is None or own.outcome == "reference_conflict":
         return own
     s = score_dossier(person, declared)
-    if _backs_declared(person, s):
+    if _backs(person, s):
         near = s.names.score - MARGIN
         namesakes = {o.dossier_id for o in others
-                     if o.dossier_id != declared.dossier_id and _backs_declared(person, score_dossier(person, o), near)}
+                     if o.dossier_id != declared.dossier_id and _backs(person, score_dossier(person, o), near)}
         if not namesakes and complete:
             return Resolution(declared.dossier_id, [_candidate(s, 1.0, f"named by the uploader, {s.reason}")],
                               "declared")
@@ -447,6 +454,26 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
     # shown whatever its score (the uploader named it), in place of the lookups' entry for it
     candidates = [c for c in own.candidates if c.dossier_id != declared.dossier_id] + [_candidate(s, reason=reason)]
     return Resolution(None, _merge_candidates(candidates), "ambiguous")
+
+
+def with_address(person: PersonData, own: Resolution, at_address: Collection[str], others: Iterable[Dossier],
+                 *, complete: bool = True) -> Resolution:
+    """The document shows its person's address, and `at_address` are the dossiers whose person is
+    known there (learnt from documents filed with certainty). A document that names exactly one of
+    them (_backs) is theirs: people of the same name elsewhere do not live there, and a household's
+    members have other given names. Two who both fit (a father and son of one name), a lookup
+    that hit its limit, or a shared accommodation (more than COLLECTIVE_ADDRESS dossiers: newcomers
+    there are often not known yet) leave the decision to a caseworker."""
+    if own.dossier_id or own.outcome == "reference_conflict" or not person.address or not complete \
+            or not at_address or len(at_address) > COLLECTIVE_ADDRESS:
+        return own
+    unique = {d.dossier_id: d for d in others if d.dossier_id in at_address}
+    here = [t for d in unique.values() if _backs(person, t := score_dossier(person, d))]
+    if len(here) != 1:
+        return own
+    s = here[0]
+    return Resolution(s.dossier.dossier_id, [_candidate(s, 1.0, f"known at the address shown, {s.reason}")],
+                      "name_and_address")
 
 
 def _merge_candidates(found: list[DossierCandidate]) -> list[DossierCandidate]:

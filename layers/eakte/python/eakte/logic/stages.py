@@ -13,7 +13,17 @@ from collections.abc import Callable
 from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
-from eakte.logic.identity import DOSSIER_REFERENCE, PersonData, canonical_name, resolve, with_declared
+from eakte.logic.addresses import address_key
+from eakte.logic.identity import (
+    COLLECTIVE_ADDRESS,
+    DOSSIER_REFERENCE,
+    PersonData,
+    Resolution,
+    canonical_name,
+    resolve,
+    with_address,
+    with_declared,
+)
 from eakte.logic.intake import Buckets, hand_on
 from eakte.logic.names import name_keys
 from eakte.logic.ocr_text import OcrText, parse_ocr
@@ -26,7 +36,6 @@ from eakte.models.document import (
     Document,
     DocumentStatus,
     Dossier,
-    DossierCandidate,
     ExtractedField,
     StageMessage,
     utcnow,
@@ -228,6 +237,8 @@ class ClassifyStage(StageBase):
 
 
 _DOSSIER_NS = uuid.UUID("0b6f4cde-96d2-4c1c-8f0b-8b7a7f0f5a11")
+# outcomes that identify the person with certainty: the address the document shows is theirs
+LEARNS_ADDRESS = frozenset({"reference", "name_and_birth_date", "declared", "new_dossier"})
 _CANDIDATE_LIMIT = 50  # dossiers read per lookup; a full page means "maybe more": no attachment by name
 
 
@@ -254,7 +265,8 @@ class IndexStage(StageBase):
         if doc is None:
             return None
         started = self._clock()
-        dossier_id, candidates = self._resolve(doc)
+        resolution = self._resolve(doc)
+        dossier_id, candidates = resolution.dossier_id, resolution.candidates
         confident = (doc.confidence or 0.0) >= self.threshold
         status = DocumentStatus.INDEXED if dossier_id and confident else DocumentStatus.NEEDS_REVIEW
         dossier = self._records.get_dossier(dossier_id) if dossier_id else None
@@ -270,22 +282,36 @@ class IndexStage(StageBase):
             self.save(doc, indexed)
         except ConflictError:
             return self._records.get_document(doc.document_id)
+        if status is DocumentStatus.INDEXED and dossier_id and resolution.outcome in LEARNS_ADDRESS:
+            self._learn_address(doc, dossier_id)
         return indexed
 
-    def _resolve(self, doc: Document) -> tuple[str | None, list[DossierCandidate]]:
-        """Reference numbers first, then name + birth date, then the person the uploader named
-        (see logic.identity for the rules)."""
+    def _learn_address(self, doc: Document, dossier_id: str) -> None:
+        """A document filed with certainty that shows its person's address: the dossier knows it
+        from now on (and a later letter with only the name and that address finds its person)."""
+        shown = doc.fields.get("address")
+        if shown is not None and (key := address_key(shown.value)) is not None:
+            self._records.add_dossier_address(dossier_id, key, shown.value, doc.document_id)
+
+    def _resolve(self, doc: Document) -> Resolution:
+        """Reference numbers first, then name + birth date, then name + an address the dossier
+        knows, then the person the uploader named (see logic.identity for the rules)."""
         person = PersonData.from_fields(doc.fields)
         by_reference, others, complete = self._lookup(person)
         resolution = resolve(person, by_reference, others, complete=complete)
+        if resolution.dossier_id is None and person.address:
+            at_address = self._records.dossiers_at(person.address, COLLECTIVE_ADDRESS + 1)
+            known = {d.dossier_id for d in others}
+            residents = [d for i in at_address if i not in known and (d := self._records.get_dossier(i))]
+            resolution = with_address(person, resolution, at_address, [*others, *residents], complete=complete)
         if resolution.dossier_id is None:
             resolution = with_declared(person, resolution, self._declared_dossier(doc), others, complete=complete)
         if resolution.dossier_id or resolution.candidates:
-            return resolution.dossier_id, resolution.candidates
+            return resolution
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
                 and (doc.confidence or 0.0) >= self.threshold:
-            return self._open_dossier(doc, person), []
-        return None, []
+            return Resolution(self._open_dossier(doc, person), [], "new_dossier")
+        return resolution
 
     def _declared_dossier(self, doc: Document) -> Dossier | None:
         """The dossier of the person the uploader said the submission concerns, when that

@@ -370,25 +370,44 @@ def _split_full_name(value: str) -> tuple[str, str]:
     return " ".join(words[cut:]), " ".join(words[:cut])
 
 
+def _address_below(text: str, eol: int) -> ExtractedField | None:
+    """The address block under a name: street and number, then postcode and town (a c/o or
+    an apartment line may come between)."""
+    lines: list[str] = []
+    pos = eol
+    while len(lines) < 3 and (nxt := _next_line(text, pos)) is not None:
+        lines.append(text[nxt[0]:nxt[1]].strip())
+        pos = nxt[1]
+    for first in range(min(2, len(lines) - 1)):
+        m = _ADDRESS.fullmatch(f"{lines[first]}, {lines[first + 1]}")
+        if m is not None:
+            return _field(f"{' '.join(m.group('street').split())}, {m.group('zip')} {m.group('city').strip()}",
+                          TEXT_NAME)
+    return None
+
+
 def _named_person(text: str, sh: str) -> dict[str, ExtractedField]:
-    found: tuple[str, float] | None = None
+    found: tuple[str, float, int] | None = None  # name, confidence, end of its line
     for m in _ROLE.finditer(sh):
         raw, _ = _after_label(text, m.end())
         raw = raw[_SALUTATION.match(shadow(raw)).end():] if _SALUTATION.match(shadow(raw)) else raw
         if (v := _name_value(raw)) is not None and len(v.split()) >= 2:
-            found = (v, TEXT_NAME)
+            found = (v, TEXT_NAME, _line_bounds(text, text.find(v, m.end()))[1])
             break
     if found is None:
         for m in _SALUTATION_LINE.finditer(sh):
             _, eol = _line_bounds(sh, m.end())
             v = _name_value(text[m.end():eol])
             if v is not None and 2 <= len(v.split()) <= 5 and text[m.end():eol].strip(" ,") == v:
-                found = (v, TEXT_WEAK)
+                found = (v, TEXT_WEAK, eol)
                 break
     if found is None:
         return {}
     surname, given = _split_full_name(found[0])
-    return {"surname": _field(surname, found[1]), "givenNames": _field(given, found[1])}
+    out = {"surname": _field(surname, found[1]), "givenNames": _field(given, found[1])}
+    if (address := _address_below(text, found[2])) is not None:
+        out["address"] = address  # where the person lives: identity evidence (logic.addresses)
+    return out
 
 
 def _names_from_text(text: str, sh: str) -> dict[str, ExtractedField]:
@@ -772,6 +791,8 @@ def extract_fields(
         merged = _merge(key, from_mrz.get(key), text_fields.get(key))
         if merged is not None:
             out[key] = merged
+    if "address" in text_fields:  # under the person's name; a rental agreement's dwelling comes next
+        out["address"] = text_fields["address"]
     for doc_type, extractor in _TYPE_EXTRACTORS.items():
         if document_types is None or doc_type in document_types:
             out.update(extractor(text, sh, today))
