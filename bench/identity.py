@@ -10,7 +10,10 @@ production, so later documents can attach to them.
 
 Typed profile: some documents come with the person their uploader named (POST /api/uploads
 `concerns`, samples.identities._declare, a few naming the wrong person); the run is repeated
-without those statements to show what the documents alone achieve.
+without those statements to show what the documents alone achieve. Persons live somewhere
+(households, asylum centres: samples.identities._addresses); most dossiers know the current
+address as if from an earlier document (seeded here), and documents filed during the run teach
+theirs the address they show, as the index stage does.
 
 Counts per document: correct attachment, FALSE attachment (another person's dossier: the
 figure that must be zero), inbox (with or without the true dossier among the candidates),
@@ -37,6 +40,7 @@ sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
 from bench.report import print_rows  # noqa: E402
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore  # noqa: E402
+from eakte.logic.addresses import address_key  # noqa: E402
 from eakte.logic.intake import Buckets  # noqa: E402
 from eakte.logic.stages import IndexStage  # noqa: E402
 from eakte.models.document import (  # noqa: E402
@@ -93,6 +97,8 @@ def _document(i: int, d: IdDocument) -> Document:
         fields["nationality"] = f(d.nationality)
     if d.sex:
         fields["sex"] = f(d.sex)
+    if d.address:
+        fields["address"] = f(d.address, FieldSource.TEXT, 0.75)
     for name, value in d.references.items():
         mrz = name == "documentNumber" and d.mrz_validated
         fields[name] = f(value, FieldSource.MRZ if mrz else FieldSource.TEXT, 0.99 if mrz else 0.75)
@@ -119,6 +125,8 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
         if p.has_dossier:
             records.put_dossier(_dossier(p))
             owner[f"D-{p.key}"] = p.key
+            if p.address_known and p.address and (key := address_key(p.address)) is not None:
+                records.add_dossier_address(f"D-{p.key}", key, p.address, "an earlier document")
     persons = {p.key: p for p in corpus.persons}
     owners = set(owner.values())
     stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)

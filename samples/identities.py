@@ -157,6 +157,8 @@ class IdPerson:
     has_dossier: bool
     kind: str = "regular"  # regular | twin | sibling | namesake | stranger
     zemis: str | None = None  # ZEMIS personal number (8 digits, no public check digit)
+    address: str | None = None  # where the person lives (typed profile, _addresses)
+    address_known: bool = False  # ... and the dossier knows it from an earlier document
 
 
 @dataclass
@@ -183,6 +185,7 @@ class IdDocument:
     variation: str = "exact"
     category: str = "unspecified"  # a key of CATEGORIES ("unspecified" in the legacy profile)
     declared: IdDeclared | None = None  # typed profile: the person the uploader named, if any
+    address: str | None = None  # typed profile: the person's address as the document shows it
 
 
 @dataclass
@@ -316,6 +319,8 @@ class Category:
     # share quoting the office's dossier number ("Ihr Zeichen"): replies to the office's letters,
     # the office's own decisions, judgments in the office's cases (persons the office knows)
     dossier_number: float = 0.0
+    # share showing the person's address (the address block of a letter, a payslip, a contract)
+    address: float = 0.0
 
 
 CATEGORIES: dict[str, Category] = {
@@ -324,21 +329,26 @@ CATEGORIES: dict[str, Category] = {
     "passport": Category("passport", 0.18, 1.0, 1.0, 1.0, mrz=True, declared=0.5),
     "residence_permit": Category("residence_permit", 0.08, 1.0, 1.0, 1.0, mrz=True, declared=0.5),
     # Swiss payslips usually print the employee's AHV number, often the birth date
-    "payslip": Category("payslip", 0.13, 0.4, 0.1, 0.7, ahv=0.85, declared=0.7),
-    "employment_contract": Category("employment_contract", 0.10, 0.7, 0.5, 0.8, ahv=0.4, declared=0.7),
+    "payslip": Category("payslip", 0.13, 0.4, 0.1, 0.7, ahv=0.85, declared=0.7, address=0.9),
+    "employment_contract": Category("employment_contract", 0.10, 0.7, 0.5, 0.8, ahv=0.4, declared=0.7,
+                                           address=0.8),
     # a rental agreement: name and salutation, rarely the birth date, no registry numbers
-    "rental_agreement": Category("rental_agreement", 0.07, 0.3, 0.1, 0.7, declared=0.7),
-    "health_insurance": Category("health_insurance", 0.05, 0.9, 0.1, 0.8, ahv=0.6, declared=0.6),
+    "rental_agreement": Category("rental_agreement", 0.07, 0.3, 0.1, 0.7, declared=0.7, address=1.0),
+    "health_insurance": Category("health_insurance", 0.05, 0.9, 0.1, 0.8, ahv=0.6, declared=0.6,
+                                        address=0.9),
     # police reports always identify the person fully
-    "police_report": Category("police_report", 0.06, 1.0, 1.0, 1.0, zemis=0.3, declared=0.9),
+    "police_report": Category("police_report", 0.06, 1.0, 1.0, 1.0, zemis=0.3, declared=0.9, address=0.7),
     # the office's and SEM's decisions usually cite the ZEMIS personal number
-    "decision_notice": Category("decision_notice", 0.10, 0.95, 0.9, 0.8, zemis=0.8, dossier_number=0.5),
-    "court_decision": Category("court_decision", 0.04, 0.9, 0.9, 0.8, zemis=0.5, dossier_number=0.3),
+    "decision_notice": Category("decision_notice", 0.10, 0.95, 0.9, 0.8, zemis=0.8, dossier_number=0.5,
+                                      address=0.9),
+    "court_decision": Category("court_decision", 0.04, 0.9, 0.9, 0.8, zemis=0.5, dossier_number=0.3,
+                                     address=0.3),
     # lawyers' and other letters: name, often the birth date, sometimes the office's reference
     "correspondence": Category("correspondence", 0.10, 0.6, 0.3, 0.8, zemis=0.4, declared=0.2,
-                                       dossier_number=0.5),
+                                       dossier_number=0.5, address=0.5),
     "birth_certificate": Category("birth_certificate", 0.04, 1.0, 0.5, 1.0, declared=0.6),
-    "language_certificate": Category("language_certificate", 0.05, 0.9, 0.3, 0.3, declared=0.6),
+    "language_certificate": Category("language_certificate", 0.05, 0.9, 0.3, 0.3, declared=0.6,
+                                            address=0.3),
 }
 MRZ_VALID_RATE = 0.86  # bench/recognition.py: MRZ check-digit pass rate on the OCR'd held-out scans
 KNOWN_PASSPORT_RATE = 0.7  # the passport the dossier knows; otherwise a renewed one, a new number
@@ -439,7 +449,74 @@ def identity_corpus(seed: int = 7, dossiers: int = 1200, documents: int = 2400,
     if profile == "typed":
         _declare(docs, persons, random.Random(f"declared-{seed}"))
         _quote_dossier_numbers(docs, persons, random.Random(f"dossier-number-{seed}"))
+        _addresses(docs, persons, random.Random(f"addresses-{seed}"))
     return IdentityCorpus(persons, docs)
+
+
+_STREETS = ("Bahnhofstrasse", "Hauptstrasse", "Zürcherstrasse", "Dorfstrasse", "Kirchweg", "Lindenstrasse",
+            "Schulhausstrasse", "Seestrasse", "Gartenstrasse", "Rosenweg", "Industriestrasse", "Feldstrasse",
+            "Rue du Lac", "Avenue de la Gare", "Chemin des Vignes", "Via Nassa", "Via Cantonale", "Poststrasse",
+            "Birkenweg", "Bergstrasse", "Sonnenbergstrasse", "Allmendstrasse", "Mühlestrasse", "Weiherstrasse")
+_TOWNS = (("8001", "Zürich"), ("8406", "Winterthur"), ("3011", "Bern"), ("4051", "Basel"), ("6003", "Luzern"),
+          ("9000", "St. Gallen"), ("1003", "Lausanne"), ("1201", "Genève"), ("6900", "Lugano"), ("5400", "Baden"),
+          ("8600", "Dübendorf"), ("8953", "Dietikon"), ("4600", "Olten"), ("2502", "Biel/Bienne"))
+SHARED_ACCOMMODATIONS = 12  # asylum centres: many people of the office's files at one address
+ASYLUM_ORIGINS = frozenset({"SYR", "IRQ", "AFG", "ERI"})
+IN_ACCOMMODATION = 0.25  # of persons from asylum origins (and of strangers: newcomers)
+ADDRESS_KNOWN = 0.75  # the dossier knows the current address (from an earlier document)
+RENTAL_NEW_DWELLING = 0.6  # a rental agreement for the flat the person is moving into
+
+
+def _an_address(rng: random.Random) -> str:
+    zip_code, town = rng.choice(_TOWNS)
+    street = rng.choice(_STREETS)
+    number = f"{rng.randint(1, 150)}{rng.choice(['', '', '', '', 'a', 'b'])}"
+    return f"{number}, {street}, {zip_code} {town}" if street.startswith(("Rue", "Avenue", "Chemin")) \
+        else f"{street} {number}, {zip_code} {town}"
+
+
+def _as_read(address: str, rng: random.Random) -> str:
+    """An address as a document prints it and the OCR reads it (the key must survive the first
+    three; an OCR slip in the street or the number makes another key, as it would)."""
+    if rng.random() < 0.3:
+        address = address.replace("strasse", "str.")
+    if rng.random() < 0.2:
+        address = address.replace("ü", "ue").replace("ä", "ae").replace("ö", "oe")
+    if rng.random() < 0.2:
+        address = address.upper()
+    if rng.random() < 0.04:
+        address = _ocr_slip(address, rng)
+    return address
+
+
+def _addresses(docs: list[IdDocument], persons: list[IdPerson], rng: random.Random) -> None:
+    """Where each person lives: relatives created beside a person share their household; a
+    quarter of the people from asylum origins, and of the strangers, live in one of
+    SHARED_ACCOMMODATIONS asylum centres. A dossier knows the current address at ADDRESS_KNOWN
+    (seeded by bench/identity.py as learnt from earlier documents). Documents show the address
+    at CATEGORIES[..].address, a rental agreement often a new dwelling. Own random stream."""
+    centres = [_an_address(rng) for _ in range(SHARED_ACCOMMODATIONS)]
+    household: str | None = None
+    for p in persons:
+        if p.kind in {"twin", "sibling"} and household is not None and rng.random() < 0.7:
+            p.address = household  # the relative made just before (samples.identities._persons)
+        elif (p.origin in ASYLUM_ORIGINS or p.kind == "stranger") and rng.random() < IN_ACCOMMODATION:
+            p.address = rng.choice(centres)
+        else:
+            p.address = _an_address(rng)
+        if p.kind not in {"twin", "sibling"}:
+            household = p.address
+        p.address_known = p.has_dossier and rng.random() < ADDRESS_KNOWN
+    by_key = {p.key: p for p in persons}
+    for d in docs:
+        if rng.random() >= CATEGORIES[d.category].address:
+            continue
+        p = by_key[d.person_key]
+        current = p.address or _an_address(rng)
+        shown = _an_address(rng) if d.category == "rental_agreement" and rng.random() < RENTAL_NEW_DWELLING \
+            else current
+        d.address = _as_read(shown, rng)
+        d.variation += "+address" if shown == current else "+new_address"
 
 
 def _quote_dossier_numbers(docs: list[IdDocument], persons: list[IdPerson], rng: random.Random) -> None:

@@ -208,6 +208,18 @@ def test_uploaders_name_the_person_of_some_documents_and_sometimes_the_wrong_one
         [(d.surname, d.birth_date, d.references) for d in corpus.documents]
 
 
+def test_persons_live_somewhere_households_and_asylum_centres_share_addresses() -> None:
+    corpus = identity_corpus(seed=3, dossiers=400, documents=800)
+    by_address = Counter(p.address for p in corpus.persons)
+    assert all(p.address for p in corpus.persons)
+    assert max(by_address.values()) > 8  # an asylum centre: more than COLLECTIVE_ADDRESS
+    relatives = [(a, b) for a, b in zip(corpus.persons, corpus.persons[1:], strict=False) if b.kind == "sibling"]
+    assert sum(a.address == b.address for a, b in relatives) > len(relatives) / 2
+    assert not any(p.address_known for p in corpus.persons if not p.has_dossier)
+    shown = [d for d in corpus.documents if d.address]
+    assert shown and not any(d.address for d in corpus.documents if d.category in {"passport", "birth_certificate"})
+
+
 def test_legacy_profile_is_the_first_generator() -> None:
     corpus = identity_corpus(seed=7, dossiers=1200, documents=2400, profile="legacy")
     assert {d.category for d in corpus.documents} == {"unspecified"}
