@@ -92,7 +92,8 @@ def stack_root():
     return repo_root()
 
 
-def test_a_payslip_naming_only_its_employee_is_filed_with_the_person_named_at_upload(stack: LocalClient) -> None:
+def test_a_payslip_naming_only_its_employee_is_filed_by_the_person_named_at_upload_then_by_address(
+        stack: LocalClient) -> None:
     import dataclasses
     import datetime as dt
     import random
@@ -129,3 +130,10 @@ def test_a_payslip_naming_only_its_employee_is_filed_with_the_person_named_at_up
     named = filed({"surname": "Gebrekidan", "givenNames": "Tesfalem", "birthDate": "1993-02-11"})
     assert named["status"] == "INDEXED" and named["dossierId"] == dossier_id
     assert "named by the uploader" in named["candidates"][0]["reason"]
+    # filed with certainty, it taught the dossier the address it shows: next month's payslip, with
+    # nobody named, is filed by the name and that address
+    assert [a["address"] for a in stack.get(reader, f"/api/dossiers/{dossier_id}")["addresses"]] == \
+        ["Zürcherstrasse 112, 8406 Winterthur"]
+    next_month = filed(None)
+    assert next_month["status"] == "INDEXED" and next_month["dossierId"] == dossier_id
+    assert "known at the address shown" in next_month["candidates"][0]["reason"]

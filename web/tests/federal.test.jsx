@@ -140,6 +140,15 @@ describe("dossier: federal messages and team", () => {
     expect(screen.getByTestId("timeline").textContent).toContain("Quittiert");
   });
 
+  it("lists the addresses the dossier learnt, with the document each came from", async () => {
+    const known = { ...dossier, addresses: [{ address: "Zürcherstrasse 112, 8406 Winterthur", source: "DOC-7" }] };
+    renderWith(<DossierScreen dossierId="D-1" />, { api: fakeApi({ "GET /api/dossiers/D-1": known }),
+      session: caseworker });
+    const list = await screen.findByTestId("addresses");
+    expect(list.textContent).toContain("Zürcherstrasse 112, 8406 Winterthur");
+    expect(list.textContent).toContain("aus Dokument DOC-7");
+  });
+
   it("offers the form only to caseworkers and team leads", async () => {
     const api = fakeApi({ "GET /api/dossiers/D-1": dossier });
     renderWith(<DossierScreen dossierId="D-1" />, { api, session: { subject: "x", groups: ["auditor"] } });

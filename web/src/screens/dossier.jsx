@@ -75,6 +75,16 @@ export function DossierScreen({ dossierId }) {
               [<dt key={`${k}-k`}>{fieldLabel(t, k)}</dt>, <dd key={`${k}-v`} class="mono">{v}</dd>]
             ))}
           </dl>
+          {dossier.addresses?.length > 0 && (
+            <>
+              <h3>{t("person.addresses")}</h3>
+              <ul data-testid="addresses">
+                {dossier.addresses.map((a) => (
+                  <li key={a.address}>{a.address} <span class="hint">({t("person.addressFrom", { id: a.source })})</span></li>
+                ))}
+              </ul>
+            </>
+          )}
           <p class="hint">{t("dossier.opened", { date: formatDate(dossier.createdAt, locale) })}</p>
           <TeamPanel dossier={dossier} onMoved={(moved) => setDossier((d) => ({ ...d, team: moved.team }))} />
         </div>

@@ -27,6 +27,7 @@ from eakte.models.api import (
     DossierChange,
     DossierSummary,
     DossierView,
+    KnownAddress,
     PageImageLink,
     SubmissionDocument,
     SubmissionState,
@@ -309,8 +310,10 @@ class ApiService:
 
     def _dossier_view(self, dossier: Dossier, reader: ScopedRecords) -> DossierView:
         documents = [_summary(d, reader) for d in reader.documents_of_dossier(dossier.dossier_id)]
+        addresses = [KnownAddress(address=a, source=src)
+                     for a, src in reader.records.dossier_addresses(dossier.dossier_id)]
         return DossierView(**_dossier_summary(dossier).model_dump(), sex=dossier.sex,
-                           created_at=dossier.created_at, documents=documents)
+                           created_at=dossier.created_at, addresses=addresses, documents=documents)
 
     def change_dossier(self, principal: Principal, dossier_id: str, change: DossierChange) -> DossierView:
         """A team lead moves a dossier (and its documents waiting in the inbox) to another team."""

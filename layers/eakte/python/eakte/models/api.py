@@ -171,9 +171,16 @@ class DossierList(CamelModel):
     items: list[DossierSummary]
 
 
+class KnownAddress(CamelModel):
+    address: str = Field(description="as the document showed it")
+    source: str = Field(description="the document it was learnt from")
+
+
 class DossierView(DossierSummary):
     sex: str | None = None
     created_at: datetime
+    addresses: list[KnownAddress] = Field(default_factory=list, description="where the person is known to "
+                                          "live or have lived, learnt from documents filed with certainty")
     documents: list[DocumentSummary]
 
 
