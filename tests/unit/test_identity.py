@@ -419,3 +419,15 @@ def test_an_address_does_not_outweigh_a_contradiction() -> None:
     records.add_dossier_address("D-RAMI", "8406|zurcherstrasse|112", "Zürcherstrasse 112, 8406 Winterthur", "D")
     other_birth = _index(records, _letter("DOC-1", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1979-08-30"))
     assert other_birth.status is DocumentStatus.NEEDS_REVIEW
+
+
+def test_at_a_known_address_a_day_misread_in_the_birth_date_does_not_stop_filing_a_year_does() -> None:
+    records = MemoryRecordStore()
+    records.put_dossier(RAMI)  # born 1991-03-14
+    records.add_dossier_address("D-RAMI", "8406|zurcherstrasse|112", "Zürcherstrasse 112, 8406 Winterthur", "D")
+    day = _index(records, _letter("DOC-1", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1991-03-19"))
+    assert day.dossier_id == "D-RAMI"
+    year = _index(records, _letter("DOC-2", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1971-03-14"))
+    assert year.status is DocumentStatus.NEEDS_REVIEW  # a father or son of the same name, maybe
+    far = _index(records, _letter("DOC-3", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1991-07-02"))
+    assert far.status is DocumentStatus.NEEDS_REVIEW

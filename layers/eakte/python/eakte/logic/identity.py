@@ -411,12 +411,18 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
     return Resolution(None, candidates, "ambiguous" if candidates else "no_match")
 
 
-def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE) -> bool:
+def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE, misread_day: bool = False) -> bool:
     """Does the document name the dossier's person (declared by its uploader, or known at the
     address it shows)? Its names must match that dossier clearly (no name the dossier lacks, more
-    than a surname), and nothing on it may contradict: a birth date, if shown, the same; sex,
-    nationality and lifelong numbers agree."""
-    if s.names.score < min_name or s.names.conflict or s.birth not in {"same", "unknown"}:
+    than a surname), and nothing on it may contradict: a birth date, if shown, the same (with
+    `misread_day`, also one digit off in day or month, the year right: an OCR slip, where a year
+    one digit off may be a father's or son's of the same name); sex, nationality and lifelong
+    numbers agree."""
+    if s.names.score < min_name or s.names.conflict:
+        return False
+    misread = misread_day and s.birth == "near" and person.birth_date is not None \
+        and s.dossier.birth_date is not None and person.birth_date.year == s.dossier.birth_date.year
+    if s.birth not in {"same", "unknown"} and not misread:
         return False
     if (person.sex and s.dossier.sex and person.sex != s.dossier.sex) or \
             (person.nationality and s.dossier.nationality and person.nationality != s.dossier.nationality):
@@ -460,15 +466,16 @@ def with_address(person: PersonData, own: Resolution, at_address: Collection[str
                  *, complete: bool = True) -> Resolution:
     """The document shows its person's address, and `at_address` are the dossiers whose person is
     known there (learnt from documents filed with certainty). A document that names exactly one of
-    them (_backs) is theirs: people of the same name elsewhere do not live there, and a household's
-    members have other given names. Two who both fit (a father and son of one name), a lookup
+    them (_backs; a birth date misread in its day or month does not stop it) is theirs: people of
+    the same name elsewhere do not live there, and a household's members have other given names.
+    Two who both fit (a father and son of one name), a lookup
     that hit its limit, or a shared accommodation (more than COLLECTIVE_ADDRESS dossiers: newcomers
     there are often not known yet) leave the decision to a caseworker."""
     if own.dossier_id or own.outcome == "reference_conflict" or not person.address or not complete \
             or not at_address or len(at_address) > COLLECTIVE_ADDRESS:
         return own
     unique = {d.dossier_id: d for d in others if d.dossier_id in at_address}
-    here = [t for d in unique.values() if _backs(person, t := score_dossier(person, d))]
+    here = [t for d in unique.values() if _backs(person, t := score_dossier(person, d), misread_day=True)]
     if len(here) != 1:
         return own
     s = here[0]
