@@ -278,12 +278,12 @@ class IndexStage(StageBase):
             ("low_confidence" if not confident else "no_dossier_match"),
             "reason_detail": None, "stage_seconds": self.elapsed(doc, started),
         })
+        if status is DocumentStatus.INDEXED and dossier_id and resolution.outcome in LEARNS_ADDRESS:
+            self._learn_address(doc, dossier_id)  # before the save: a retry after a failed save learns it again
         try:
             self.save(doc, indexed)
         except ConflictError:
             return self._records.get_document(doc.document_id)
-        if status is DocumentStatus.INDEXED and dossier_id and resolution.outcome in LEARNS_ADDRESS:
-            self._learn_address(doc, dossier_id)
         return indexed
 
     def _learn_address(self, doc: Document, dossier_id: str) -> None:
@@ -299,6 +299,14 @@ class IndexStage(StageBase):
         person = PersonData.from_fields(doc.fields)
         by_reference, others, complete = self._lookup(person)
         resolution = resolve(person, by_reference, others, complete=complete)
+        if resolution.dossier_id is None and person.birth_date and complete:
+            # everyone born that day, so that a name the OCR misread in its key letters is found
+            # too ('Haiimi'); not on a crowded date (1 January), where a full page proves nothing
+            born = self._records.find_dossiers(DossierQuery(birth_date=person.birth_date.isoformat(),
+                                                            limit=_CANDIDATE_LIMIT))
+            if len(born) < _CANDIDATE_LIMIT:
+                others = [*others, *born]
+                resolution = resolve(person, by_reference, others, complete=complete)
         if resolution.dossier_id is None and person.address:
             at_address = self._records.dossiers_at(person.address, COLLECTIVE_ADDRESS + 1)
             known = {d.dossier_id for d in others}
@@ -335,14 +343,9 @@ class IndexStage(StageBase):
         complete = True
         all_keys = tuple(name_keys(person.surname, person.given_names))
         if person.birth_date and all_keys:
-            # everyone born that day, so that a name the OCR misread in its key letters is found
-            # too ('Haiimi'); on a crowded date (1 January) those who also share a name key:
-            # swapped order and spelling variants
+            # same birth date and any name key in common: swapped order and spelling variants
             born = self._records.find_dossiers(DossierQuery(birth_date=person.birth_date.isoformat(),
-                                                            limit=_CANDIDATE_LIMIT))
-            if len(born) >= _CANDIDATE_LIMIT:
-                born = self._records.find_dossiers(DossierQuery(birth_date=person.birth_date.isoformat(),
-                                                                name_keys=all_keys, limit=_CANDIDATE_LIMIT))
+                                                            name_keys=all_keys, limit=_CANDIDATE_LIMIT))
             complete = len(born) < _CANDIDATE_LIMIT
             others += born
         if surname_keys := tuple(name_keys(person.surname)):
