@@ -342,15 +342,18 @@ class Resolution:
     outcome: str
 
 
+def _sex_or_nationality_differs(person: PersonData, dossier: Dossier) -> bool:
+    return bool(person.sex and dossier.sex and person.sex != dossier.sex) or \
+        bool(person.nationality and dossier.nationality and person.nationality != dossier.nationality)
+
+
 def _contradicts(person: PersonData, s: Scored) -> bool:
     """Does the document contradict the dossier a reference number points at? A birth date one
     digit off (or day and month swapped) does not when the names match strongly: a number
     matched in full and the names outweigh one misread digit of the date."""
     if s.birth == "differs" or (s.birth == "near" and (s.names.score < ATTACH_SCORE or s.names.conflict)):
         return True
-    if person.sex and s.dossier.sex and person.sex != s.dossier.sex:
-        return True
-    if person.nationality and s.dossier.nationality and person.nationality != s.dossier.nationality:
+    if _sex_or_nationality_differs(person, s.dossier):
         return True
     return bool(person.surname) and s.names.score < PLAUSIBLE and not names_compatible(
         person.surname, person.given_names, s.dossier.surname, s.dossier.given_names)
@@ -424,8 +427,7 @@ def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE, misrea
         and s.dossier.birth_date is not None and person.birth_date.year == s.dossier.birth_date.year
     if s.birth not in {"same", "unknown"} and not misread:
         return False
-    if (person.sex and s.dossier.sex and person.sex != s.dossier.sex) or \
-            (person.nationality and s.dossier.nationality and person.nationality != s.dossier.nationality):
+    if _sex_or_nationality_differs(person, s.dossier):
         return False
     return not any(person.references.get(n) and s.dossier.reference_numbers.get(n) and
                    normalise_reference(person.references[n]) != normalise_reference(s.dossier.reference_numbers[n])
