@@ -390,9 +390,10 @@ def _named_person(text: str, sh: str) -> dict[str, ExtractedField]:
     found: tuple[str, float, int] | None = None  # name, confidence, end of its line
     for m in _ROLE.finditer(sh):
         raw, _ = _after_label(text, m.end())
-        raw = raw[_SALUTATION.match(shadow(raw)).end():] if _SALUTATION.match(shadow(raw)) else raw
+        if (salutation := _SALUTATION.match(shadow(raw))) is not None:
+            raw = raw[salutation.end():]
         if (v := _name_value(raw)) is not None and len(v.split()) >= 2:
-            found = (v, TEXT_NAME, _line_bounds(text, text.find(v, m.end()))[1])
+            found = (v, TEXT_NAME, _line_bounds(text, max(text.find(v, m.end()), m.end()))[1])
             break
     if found is None:
         for m in _SALUTATION_LINE.finditer(sh):
