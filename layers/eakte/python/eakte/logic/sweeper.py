@@ -83,11 +83,12 @@ class Sweeper:
         self._limits = dict(limits) if limits is not None else stuck_after()
         self._max_attempts = max_attempts
         self._batch = batch
+        self._backlogs: dict[Stage, int] = {}  # per sweep: messages waiting in each stage's queue
 
     def sweep(self) -> list[Swept]:
         now = self._clock()
         swept: list[Swept] = []
-        self._backlogs: dict[Stage, int] = {}
+        self._backlogs = {}
         for status, limit in self._limits.items():
             cutoff = now - limit
             for document_id in self._index.stale_document_ids(status, cutoff, self._batch):
