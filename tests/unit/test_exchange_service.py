@@ -18,6 +18,7 @@ from eakte.exchange.service import (
     ReceiptService,
     forward_message_id,
 )
+from eakte.logic.addresses import address_key
 from eakte.logic.intake import Buckets
 from eakte.models.document import Document, DocumentStatus, Dossier, StageMessage, SubmissionKind
 from eakte.ports import ObjectRef
@@ -74,6 +75,16 @@ def test_a_valid_event_opens_the_dossier_and_queues_the_forward() -> None:
     second = w.arrive(person_event(person, 1))
     assert second.dossier_id == doc.dossier_id
     assert w.messages.get(forward_message_id(second.document_id)).group_sequence == 2  # type: ignore[union-attr]
+
+
+def test_the_registered_dwelling_address_is_known_to_the_dossier() -> None:
+    w = World()
+    person = event_person(1)
+    doc = w.arrive(person_event(person, 0))  # moveIn with eCH-0011 dwellingAddress
+    assert doc.dossier_id
+    expected = f"{person.street}, {person.zip_code} {person.town}"
+    assert w.records.dossier_addresses(doc.dossier_id) == [(expected, doc.document_id)]
+    assert w.records.dossiers_at(address_key(expected) or "", 5) == [doc.dossier_id]
 
 
 def test_a_redelivered_exchange_message_forwards_once() -> None:

@@ -88,6 +88,22 @@ def event_element(root: etree._Element) -> etree._Element:
     return event
 
 
+def read_dwelling_address(event: etree._Element) -> str | None:
+    """'Zürcherstrasse 112, 8406 Winterthur' from the event's eCH-0011 dwellingAddress (its eCH-0010
+    swiss address; by local names, so any version of those schemas)."""
+    found = event.xpath(".//*[local-name()='dwellingAddress']/*[local-name()='address']")
+    if not found:
+        return None
+
+    def part(name: str) -> str:
+        return " ".join(found[0].xpath(f"string(*[local-name()='{name}'])").split())
+
+    street, number, zip_code, town = part("street"), part("houseNumber"), part("swissZipCode"), part("town")
+    if not (street and zip_code and town):
+        return None
+    return f"{street} {number}, {zip_code} {town}" if number else f"{street}, {zip_code} {town}"
+
+
 def read_event(root: etree._Element) -> InboundEvent:
     """The header and the person of a schema-valid eCH-0020 delivery."""
     header = _find(root, "e20:deliveryHeader")
@@ -125,6 +141,7 @@ def read_event(root: etree._Element) -> InboundEvent:
         message_type=_text(_find(header, "e58:messageType")) or "",
         event=name, message_date=message_date if message_date.tzinfo else message_date.replace(tzinfo=UTC),
         person=person, foreign_national=nationality != "CH", police_report=police_report,
+        dwelling_address=read_dwelling_address(event),
     )
 
 

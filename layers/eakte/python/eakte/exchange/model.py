@@ -119,3 +119,4 @@ class InboundEvent(CamelModel):
     person: PersonData
     foreign_national: bool = True
     police_report: bool = False  # filed with its attachments, not forwarded to the federal register
+    dwelling_address: str | None = None  # eCH-0011 dwellingAddress: where the municipality registered the person

@@ -25,6 +25,7 @@ from eakte.exchange.model import (
 )
 from eakte.exchange.parsing import parse_message
 from eakte.exchange.schemas import ECH_0020_V3, ECH_0090_V2, SCHEMA_OF_NAMESPACE, validate
+from eakte.logic.addresses import address_key
 from eakte.logic.api_service import BadRequestError, safe_filename
 from eakte.logic.inspection import Inspection, Rejection, inspect
 from eakte.logic.intake import Buckets
@@ -234,6 +235,9 @@ class ExchangeService:
             "confidence": 1.0, "reason": None if dossier_id else "ambiguous_person", "reason_detail": None,
             "updated_at": self._clock(),
         })
+        if dossier_id and event.dwelling_address and (key := address_key(event.dwelling_address)) is not None:
+            # the municipality registered the person there: identity evidence for later letters
+            self._records.add_dossier_address(dossier_id, key, event.dwelling_address, doc.document_id)
         if event.foreign_national and dossier_id and not event.police_report:
             # every valid event about a foreign national goes to the federal register, in order
             self._forward(filed, root, event)
