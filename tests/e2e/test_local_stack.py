@@ -111,7 +111,7 @@ def test_a_payslip_naming_only_its_employee_is_filed_by_the_person_named_at_uplo
     assert dossier_id
 
     payslip = encode(text_image(["Brunner Haustechnik GmbH", "Industriestrasse 21, 8404 Winterthur", "",
-                                 "Herr", "Tesfalem Gebrekidan", "Zürcherstrasse 112", "8406 Winterthur", "",
+                                 "Herr", "Tesfalem Gebrekidan", "Rosenweg 17", "8405 Winterthur", "",
                                  "Lohnabrechnung März 2026", "Monatslohn brutto CHF 5'600.00",
                                  "AHV/IV/EO 5.30 % CHF -296.80", "ALV 1.10 % CHF -61.60", "BVG CHF -312.00",
                                  "Nettolohn CHF 4'929.60"]), "PNG")
@@ -133,7 +133,7 @@ def test_a_payslip_naming_only_its_employee_is_filed_by_the_person_named_at_uplo
     # filed with certainty, it taught the dossier the address it shows: next month's payslip, with
     # nobody named, is filed by the name and that address
     assert [a["address"] for a in stack.get(reader, f"/api/dossiers/{dossier_id}")["addresses"]] == \
-        ["Zürcherstrasse 112, 8406 Winterthur"]
+        ["Rosenweg 17, 8405 Winterthur"]  # an address no other test files anyone at
     next_month = filed(None)
     assert next_month["status"] == "INDEXED" and next_month["dossierId"] == dossier_id
     assert "known at the address shown" in next_month["candidates"][0]["reason"]

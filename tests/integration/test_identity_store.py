@@ -92,12 +92,12 @@ def test_addresses_a_dossier_knows_are_items_of_their_own(h: Harness) -> None:
     store = DynamoRecordStore(h.aws.client("dynamodb"), h.aws.names.table)
     dossier = Dossier(dossier_id="D-IT-ADDR", surname="Kidane", given_names="Semere", created_at=NOW)
     store.put_dossier(dossier)
-    key = "8406|zurcherstrasse|112"
-    store.add_dossier_address("D-IT-ADDR", key, "Zürcherstrasse 112, 8406 Winterthur", "DOC-1")
-    store.add_dossier_address("D-IT-ADDR", key, "Zuercherstr. 112, 8406 Winterthur", "DOC-2")  # known: kept as first
-    store.add_dossier_address("D-IT-ADDR-2", key, "Zürcherstrasse 112, 8406 Winterthur", "DOC-3")
+    key = "3999|integrationsweg|7"  # no other test files anyone there
+    store.add_dossier_address("D-IT-ADDR", key, "Integrationsweg 7, 3999 Teststadt", "DOC-1")
+    store.add_dossier_address("D-IT-ADDR", key, "Integrationsweg 7, 3999 TESTSTADT", "DOC-2")  # known: kept as first
+    store.add_dossier_address("D-IT-ADDR-2", key, "Integrationsweg 7, 3999 Teststadt", "DOC-3")
     assert store.dossiers_at(key, 10) == ["D-IT-ADDR", "D-IT-ADDR-2"]
     assert store.dossiers_at(key, 1) == ["D-IT-ADDR"]
-    assert store.dossier_addresses("D-IT-ADDR") == [("Zürcherstrasse 112, 8406 Winterthur", "DOC-1")]
+    assert store.dossier_addresses("D-IT-ADDR") == [("Integrationsweg 7, 3999 Teststadt", "DOC-1")]
     # the dossier itself is untouched (a team change beside it loses nothing), its documents unaffected
     assert store.get_dossier("D-IT-ADDR") == dossier and store.documents_of_dossier("D-IT-ADDR") == []
