@@ -354,6 +354,18 @@ def test_the_person_a_letter_or_payslip_names_without_name_labels(lines: list[st
     assert (fields["surname"].value, fields["givenNames"].value) == (surname, given)
 
 
+def test_a_contract_naming_its_party_in_prose() -> None:
+    text = ("Arbeitsvertrag\nzwischen\nBrunner Haustechnik GmbH, Industriestrasse 21, 8404 Winterthur\nund\n"
+            "Herr Rami Al Hassan, geboren am 14.03.1991, Staatsangehörigkeit: Syrien,\n"
+            "wohnhaft Zürcherstrasse 112, 8406 Winterthur\n(nachfolgend «Arbeitnehmer»)")
+    fields = extract_fields(text, today=TODAY)
+    assert (fields["surname"].value, fields["givenNames"].value) == ("Al Hassan", "Rami")
+    assert fields["birthDate"].value == "1991-03-14"
+    assert fields["address"].value == "Zürcherstrasse 112, 8406 Winterthur"  # not the employer's
+    # a name followed by anything else is not taken for the person ("Herr Meier, Ihr Sachbearbeiter")
+    assert "surname" not in extract_fields("Herr Peter Meier, Leiter Personal\nLohnabrechnung", today=TODAY)
+
+
 def test_the_address_under_the_persons_name() -> None:
     text = ("Brunner Haustechnik GmbH\nIndustriestrasse 21, 8404 Winterthur\n\nHerr\nTesfalem Gebrekidan\n"
             "c/o Familie Tesfaye\nZürcherstr. 112\n8406 Winterthur\n\nLohnabrechnung März 2026")

@@ -354,6 +354,10 @@ _ROLE = re.compile(
 _SALUTATION = re.compile(r"(?:herrn?|frau|monsieur|madame|mme|signora|signor|sig\.ra|sig\.|mr\.?|mrs\.?|ms\.?)\s+")
 _SALUTATION_LINE = re.compile(r"^[ \t]*" + _SALUTATION.pattern, re.M)
 _GIVEN_PREFIXES = frozenset({"abd", "abdel", "abdul", "abu", "abou", "al", "el"})
+# what may follow the name on its line, after a comma: "Herr Rami Al Hassan, geboren am 14.03.1991"
+_AFTER_NAME = re.compile(r",\s*(?:geboren|geb\.|nee?\b|nat[oa]\b|born|wohnhaft|domicilie|residente|"
+                         r"staatsangeh|nationalit|cittadin)")
+_RESIDING = re.compile(r"\b(?:wohnhaft(?: in)?|domiciliee?(?: a)?|residente(?: a| in)?|residing at)\s+")
 
 
 def _split_full_name(value: str) -> tuple[str, str]:
@@ -372,12 +376,18 @@ def _split_full_name(value: str) -> tuple[str, str]:
 
 def _address_below(text: str, eol: int) -> ExtractedField | None:
     """The address block under a name: street and number, then postcode and town (a c/o or
-    an apartment line may come between)."""
+    an apartment line may come between); or, in prose, the address after "wohnhaft" on the
+    name's line or the next."""
     lines: list[str] = []
     pos = eol
     while len(lines) < 3 and (nxt := _next_line(text, pos)) is not None:
         lines.append(text[nxt[0]:nxt[1]].strip())
         pos = nxt[1]
+    for line in (text[_line_bounds(text, max(eol - 1, 0))[0]:eol], *lines[:1]):
+        if (r := _RESIDING.search(shadow(line))) is not None and \
+                (m := _ADDRESS.match(line, r.end())) is not None:
+            return _field(f"{' '.join(m.group('street').split())}, {m.group('zip')} {m.group('city').strip()}",
+                          TEXT_NAME)
     for first in range(min(2, len(lines) - 1)):
         m = _ADDRESS.fullmatch(f"{lines[first]}, {lines[first + 1]}")
         if m is not None:
@@ -398,8 +408,10 @@ def _named_person(text: str, sh: str) -> dict[str, ExtractedField]:
     if found is None:
         for m in _SALUTATION_LINE.finditer(sh):
             _, eol = _line_bounds(sh, m.end())
-            v = _name_value(text[m.end():eol])
-            if v is not None and 2 <= len(v.split()) <= 5 and text[m.end():eol].strip(" ,") == v:
+            rest = text[m.end():eol]
+            v = _name_value(rest)
+            if v is not None and 2 <= len(v.split()) <= 5 and (
+                    rest.strip(" ,") == v or _AFTER_NAME.match(shadow(rest[rest.find(v) + len(v):]))):
                 found = (v, TEXT_WEAK, eol)
                 break
     if found is None:
