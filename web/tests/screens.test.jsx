@@ -62,6 +62,18 @@ describe("inbox", () => {
       { method: "PATCH", path: "/api/documents/doc-1", arg: { documentType: "payslip", dossierId: "D-1" } });
     expect(screen.getByText("Der Eingang ist leer.")).toBeTruthy();
   });
+
+  it("offers a search for another dossier beside the proposals", async () => {
+    const api = fakeApi({
+      "GET /api/inbox": () => ({ items: [doc] }),
+      "GET /api/dossiers/D-1": { surname: "AL HASSAN", givenNames: "RAMI" },
+      "GET /api/dossiers/D-2": { surname: "HASSAN", givenNames: "OMAR" },
+    });
+    renderWith(<InboxScreen />, { api });
+    await screen.findAllByRole("button", { name: /^Zuordnen/ });
+    expect(screen.getByLabelText("Akte suchen für vertrag.png")).toBeTruthy();  // the right one may be none of them
+    expect(screen.getByText("Eine andere Akte suchen:")).toBeTruthy();
+  });
 });
 
 describe("uploads", () => {

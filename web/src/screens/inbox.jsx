@@ -109,12 +109,12 @@ function InboxItem({ doc, names, onCorrect }) {
                 ))}
               </ul>
             </>
-          ) : (
-            <label>{t("inbox.noCandidates")}
-              <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)}
-                aria-label={t("inbox.search", { file: doc.filename })} autocomplete="off" />
-            </label>
-          )}
+          ) : null}
+          {/* always: the right dossier may be none of the proposals (opened after the document came in) */}
+          <label>{t(candidates.length > 0 ? "inbox.otherDossier" : "inbox.noCandidates")}
+            <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)}
+              aria-label={t("inbox.search", { file: doc.filename })} autocomplete="off" />
+          </label>
           {found.length > 0 && (
             <ul class="candidates">
               {found.map((d) => (
