@@ -374,6 +374,11 @@ def _split_full_name(value: str) -> tuple[str, str]:
     return " ".join(words[cut:]), " ".join(words[:cut])
 
 
+def _address_value(m: re.Match[str]) -> str:
+    """An _ADDRESS match as one line: 'Zürcherstrasse 112, 8406 Winterthur'."""
+    return f"{' '.join(m.group('street').split())}, {m.group('zip')} {m.group('city').strip()}"
+
+
 def _address_below(text: str, eol: int) -> ExtractedField | None:
     """The address block under a name: street and number, then postcode and town (a c/o or
     an apartment line may come between); or, in prose, the address after "wohnhaft" on the
@@ -386,13 +391,11 @@ def _address_below(text: str, eol: int) -> ExtractedField | None:
     for line in (text[_line_bounds(text, max(eol - 1, 0))[0]:eol], *lines[:1]):
         if (r := _RESIDING.search(shadow(line))) is not None and \
                 (m := _ADDRESS.match(line, r.end())) is not None:
-            return _field(f"{' '.join(m.group('street').split())}, {m.group('zip')} {m.group('city').strip()}",
-                          TEXT_NAME)
+            return _field(_address_value(m), TEXT_NAME)
     for first in range(min(2, len(lines) - 1)):
         m = _ADDRESS.fullmatch(f"{lines[first]}, {lines[first + 1]}")
         if m is not None:
-            return _field(f"{' '.join(m.group('street').split())}, {m.group('zip')} {m.group('city').strip()}",
-                          TEXT_NAME)
+            return _field(_address_value(m), TEXT_NAME)
     return None
 
 
@@ -611,10 +614,7 @@ def _dated(sh: str, pattern: re.Pattern[str], today: date) -> ExtractedField | N
 def _address(text: str, sh: str) -> ExtractedField | None:
     def find(a: int, b: int) -> str | None:
         m = _ADDRESS.search(text, a, b)
-        if m is None:
-            return None
-        street = " ".join(m.group("street").split())
-        return f"{street}, {m.group('zip')} {m.group('city').strip()}"
+        return _address_value(m) if m is not None else None
 
     for label in _ADDRESS_LABELS:
         for m in label.finditer(sh):
