@@ -123,7 +123,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
     owner: dict[str, str] = {}  # dossier id -> person key
     for p in corpus.persons:
         if p.has_dossier:
-            records.put_dossier(_dossier(p))
+            records.create_dossier(_dossier(p))
             owner[f"D-{p.key}"] = p.key
             if p.address_known and p.address and (key := address_key(p.address)) is not None:
                 records.add_dossier_address(f"D-{p.key}", key, p.address, "an earlier document")

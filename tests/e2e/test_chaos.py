@@ -115,7 +115,7 @@ def test_300_documents_with_20_percent_faults_lose_nothing(chaos_stack: tuple[Lo
 
     records = DynamoRecordStore(_aws(endpoint, "dynamodb"), names.table)
     for n, (surname, given, born) in enumerate(PERSONS):
-        records.put_dossier(Dossier(dossier_id=f"D-CHAOS-{n}", surname=surname, given_names=given,
+        records.create_dossier(Dossier(dossier_id=f"D-CHAOS-{n}", surname=surname, given_names=given,
                                     birth_date=born, reference_numbers={"zemisNumber": _zemis(n)},
                                     created_at=datetime.now(UTC)))
 

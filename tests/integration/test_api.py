@@ -107,7 +107,7 @@ def test_correction_through_the_api_is_audited_in_dynamodb(h: Harness) -> None:
 
     now = datetime.now(UTC)
     records = wiring.records()
-    records.put_dossier(Dossier(dossier_id="D-IT-1", surname="Tesfaye", given_names="Dawit",
+    records.create_dossier(Dossier(dossier_id="D-IT-1", surname="Tesfaye", given_names="Dawit",
                                 birth_date=date(1988, 7, 4), created_at=now))
     records.create_document(Document(
         document_id="doc-it-1", submission_id="s", tenant="t", kind=SubmissionKind.SCAN,

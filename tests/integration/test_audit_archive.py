@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_reads_are_archived_under_object_lock(h: Harness) -> None:
-    wiring.records().put_dossier(Dossier(dossier_id="D-AUDIT-1", surname="Rahimi", given_names="Farid",
+    wiring.records().create_dossier(Dossier(dossier_id="D-AUDIT-1", surname="Rahimi", given_names="Farid",
                                          birth_date=date(1979, 11, 23), created_at=datetime.now(UTC)))
     reader = h.token(["caseworker"], subject="sb-archive-1", team="team-a")
     assert h.api("GET", "/api/dossiers/D-AUDIT-1", reader)[0] == 200

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from eakte.adapters.aws import DynamoRecordStore
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue
+from eakte.errors import ConflictError
 from eakte.logic.intake import Buckets
 from eakte.logic.names import name_keys
 from eakte.logic.stages import IndexStage
@@ -30,10 +33,10 @@ NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
 def test_dossiers_are_found_by_transliteration_key_and_birth_date(h: Harness) -> None:
     store = DynamoRecordStore(h.aws.client("dynamodb"), h.aws.names.table)
-    store.put_dossier(Dossier(dossier_id="D-IT-MOH", surname="Haddad", given_names="Mohammed",
+    store.create_dossier(Dossier(dossier_id="D-IT-MOH", surname="Haddad", given_names="Mohammed",
                               birth_date=date(1987, 2, 3), created_at=NOW,
                               reference_numbers={"ahvNumber": "756.1234.5678.97"}))
-    store.put_dossier(Dossier(dossier_id="D-IT-MAH", surname="Haddad", given_names="Mahmoud",
+    store.create_dossier(Dossier(dossier_id="D-IT-MAH", surname="Haddad", given_names="Mahmoud",
                               birth_date=date(1987, 2, 3), created_at=NOW))
     by_key = store.find_dossiers(DossierQuery(birth_date="1987-02-03", name_keys=tuple(name_keys("Muhammad"))))
     assert [d.dossier_id for d in by_key] == ["D-IT-MOH"]
@@ -48,12 +51,12 @@ def test_dossiers_are_found_by_transliteration_key_and_birth_date(h: Harness) ->
 def test_a_name_only_payslip_is_filed_with_the_person_named_at_upload(h: Harness) -> None:
     """The uploader's `concerns` kept with the submission in DynamoDB, read by the index stage."""
     store = DynamoRecordStore(h.aws.client("dynamodb"), h.aws.names.table)
-    store.put_dossier(Dossier(dossier_id="D-IT-TES", surname="Tesfaye", given_names="Senait",
+    store.create_dossier(Dossier(dossier_id="D-IT-TES", surname="Tesfaye", given_names="Senait",
                               birth_date=date(1994, 5, 6), created_at=NOW,
                               reference_numbers={"ahvNumber": "756.9217.0769.85"}))
-    store.put_dossier(Dossier(dossier_id="D-IT-TES2", surname="Tesfay", given_names="Senayt",
+    store.create_dossier(Dossier(dossier_id="D-IT-TES2", surname="Tesfay", given_names="Senayt",
                               birth_date=date(1990, 1, 1), created_at=NOW))  # a namesake, in another spelling
-    store.put_dossier(Dossier(dossier_id="D-IT-ABR", surname="Abraha", given_names="Senait",
+    store.create_dossier(Dossier(dossier_id="D-IT-ABR", surname="Abraha", given_names="Senait",
                               birth_date=date(1994, 5, 6), created_at=NOW))
     stage = IndexStage(store, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
     stage.review_threshold = 0.9
@@ -91,7 +94,7 @@ def test_a_name_only_payslip_is_filed_with_the_person_named_at_upload(h: Harness
 def test_addresses_a_dossier_knows_are_items_of_their_own(h: Harness) -> None:
     store = DynamoRecordStore(h.aws.client("dynamodb"), h.aws.names.table)
     dossier = Dossier(dossier_id="D-IT-ADDR", surname="Kidane", given_names="Semere", created_at=NOW)
-    store.put_dossier(dossier)
+    store.create_dossier(dossier)
     key = "3999|integrationsweg|7"  # no other test files anyone there
     store.add_dossier_address("D-IT-ADDR", key, "Integrationsweg 7, 3999 Teststadt", "DOC-1")
     store.add_dossier_address("D-IT-ADDR", key, "Integrationsweg 7, 3999 TESTSTADT", "DOC-2")  # known: kept as first
@@ -101,3 +104,38 @@ def test_addresses_a_dossier_knows_are_items_of_their_own(h: Harness) -> None:
     assert store.dossier_addresses("D-IT-ADDR") == [("Integrationsweg 7, 3999 Teststadt", "DOC-1")]
     # the dossier itself is untouched (a team change beside it loses nothing), its documents unaffected
     assert store.get_dossier("D-IT-ADDR") == dossier and store.documents_of_dossier("D-IT-ADDR") == []
+
+
+def test_dossier_writes_are_conditional_on_the_version_read(h: Harness) -> None:
+    ddb = h.aws.client("dynamodb")
+    store = DynamoRecordStore(ddb, h.aws.names.table)
+    first = Dossier(dossier_id="D-IT-VER", surname="Kowalczuk", given_names="Andrii", created_at=NOW, team="north")
+    assert store.create_dossier(first) is True
+    assert store.create_dossier(first.model_copy(update={"team": "south"})) is False  # the first one stays
+    read = store.get_dossier("D-IT-VER")
+    assert read is not None and read.team == "north" and read.version == 0
+    saved = store.save_dossier(read.model_copy(update={"reference_numbers": {"ahvNumber": "756.3047.5009.62"}}),
+                               expected_version=0)
+    assert saved.version == 1 and store.get_dossier("D-IT-VER") == saved
+    with pytest.raises(ConflictError):  # a team change from the stale read would undo the number
+        store.save_dossier(read.model_copy(update={"team": "south"}), expected_version=0)
+    assert [d.dossier_id for d in store.find_dossiers(DossierQuery(reference="7563047500962"))] == ["D-IT-VER"]
+    # a save that lost its conflict left a lookup key: it finds no dossier without that number
+    with pytest.raises(ConflictError):
+        store.save_dossier(saved.model_copy(update={"reference_numbers": {"zemisNumber": "12345678"}}),
+                           expected_version=0)
+    assert store.find_dossiers(DossierQuery(reference="12345678")) == []
+
+
+def test_a_dossier_stored_before_versions_counts_as_version_0(h: Harness) -> None:
+    ddb = h.aws.client("dynamodb")
+    store = DynamoRecordStore(ddb, h.aws.names.table)
+    old = Dossier(dossier_id="D-IT-OLD", surname="Berhane", given_names="Robel", created_at=NOW)
+    body = old.model_dump_json(exclude={"version"})
+    ddb.put_item(TableName=h.aws.names.table, Item={"pk": {"S": "DOS#D-IT-OLD"}, "sk": {"S": "DOS"},
+                                                    "body": {"S": body}})
+    read = store.get_dossier("D-IT-OLD")
+    assert read is not None and read.version == 0
+    assert store.save_dossier(read.model_copy(update={"team": "north"}), expected_version=0).version == 1
+    with pytest.raises(ConflictError):
+        store.save_dossier(read.model_copy(update={"team": "south"}), expected_version=0)

@@ -136,7 +136,7 @@ def _world(h: Harness) -> dict[str, str]:
     assert status == 200
     now = datetime.now(UTC)
     records = wiring.records()
-    records.put_dossier(Dossier(dossier_id="D-MATRIX", surname="Haddad", given_names="Amina",
+    records.create_dossier(Dossier(dossier_id="D-MATRIX", surname="Haddad", given_names="Amina",
                                 birth_date=date(1990, 3, 12), nationality="SYR", sex="F",
                                 reference_numbers={"ahvNumber": "756.9217.0769.85"}, created_at=now, team=TEAM))
     h.s3.put_object(Bucket=h.aws.archive_bucket, Key="documents/doc-matrix/original.pdf", Body=_original_pdf(),

@@ -64,7 +64,7 @@ def _world(h: Harness, suffix: str, team: str | None) -> tuple[str, str, str]:
     now = datetime.now(UTC)
     records = wiring.records()
     dossier_id, filed, waiting = f"D-TEAM-{suffix}", f"doc-team-{suffix}", f"doc-team-{suffix}-inbox"
-    records.put_dossier(Dossier(dossier_id=dossier_id, surname=f"Okonkwo{suffix}", given_names="Chidi",
+    records.create_dossier(Dossier(dossier_id=dossier_id, surname=f"Okonkwo{suffix}", given_names="Chidi",
                                 birth_date=date(1979, 11, 3), created_at=now, team=team))
     base = dict(submission_id=f"sub-team-{suffix}", tenant="bfs-261", kind=SubmissionKind.SCAN, filename="a.pdf",
                 source_bucket=h.aws.intake_bucket, source_key="incoming/x", received_at=now, updated_at=now)

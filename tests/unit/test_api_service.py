@@ -117,7 +117,7 @@ def test_dossier_search_needs_a_criterion_and_a_valid_date(api: ApiService) -> N
 
 def test_dossier_search_by_name_birth_date_and_reference(api: ApiService) -> None:
     records = api._records
-    records.put_dossier(Dossier(dossier_id="D-1", surname="Müller", given_names="Amina",
+    records.create_dossier(Dossier(dossier_id="D-1", surname="Müller", given_names="Amina",
                                 birth_date=date(1990, 3, 12), reference_numbers={"ahvNumber": "756.1234.5678.97"},
                                 created_at=NOW))
     assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, "mull", None, None)] == ["D-1"]
@@ -154,7 +154,7 @@ def test_safe_filename(raw: str, safe: str) -> None:
 
 
 def _indexed_world(api: ApiService) -> None:
-    api._records.put_dossier(Dossier(dossier_id="D-1", surname="Haddad", given_names="Amina",
+    api._records.create_dossier(Dossier(dossier_id="D-1", surname="Haddad", given_names="Amina",
                                      birth_date=date(1990, 3, 12), created_at=NOW))
     api._records.create_document(_doc(DocumentStatus.NEEDS_REVIEW).model_copy(
         update={"document_type": "other", "confidence": 0.3, "reason": "low_confidence"}))

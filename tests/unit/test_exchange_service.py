@@ -97,7 +97,7 @@ def test_a_redelivered_exchange_message_forwards_once() -> None:
 def test_an_existing_dossier_found_by_name_and_birth_learns_the_ahv_number() -> None:
     w = World()
     person = event_person(4)
-    w.records.put_dossier(Dossier(dossier_id="D-1", surname=person.surname, given_names=person.given_names,
+    w.records.create_dossier(Dossier(dossier_id="D-1", surname=person.surname, given_names=person.given_names,
                                   birth_date=person.birth_date, created_at=NOW))
     doc = w.arrive(person_event(person, 0))
     assert doc.dossier_id == "D-1"
@@ -107,7 +107,7 @@ def test_an_existing_dossier_found_by_name_and_birth_learns_the_ahv_number() -> 
 def test_a_dossier_of_another_ahv_number_is_never_taken() -> None:
     w = World()
     person = event_person(5)
-    w.records.put_dossier(Dossier(dossier_id="D-OTHER", surname=person.surname, birth_date=person.birth_date,
+    w.records.create_dossier(Dossier(dossier_id="D-OTHER", surname=person.surname, birth_date=person.birth_date,
                                   reference_numbers={"ahvNumber": "756.9999.9999.91"}, created_at=NOW))
     assert w.arrive(person_event(person, 0)).dossier_id != "D-OTHER"
 

@@ -235,8 +235,8 @@ def _index(records: MemoryRecordStore, doc: Document) -> Document:
 
 def test_index_attaches_spelling_variant_and_opens_new_dossier() -> None:
     records = MemoryRecordStore()
-    records.put_dossier(RAMI)
-    records.put_dossier(KARIM)
+    records.create_dossier(RAMI)
+    records.create_dossier(KARIM)
     attached = _index(records, _classified("DOC-1", DocumentType.EMPLOYMENT_CONTRACT, surname="AL-HASAN",
                                            givenNames="RAMI", birthDate="1991-03-14"))
     assert attached.status is DocumentStatus.INDEXED and attached.dossier_id == "D-RAMI"
@@ -254,8 +254,8 @@ def test_index_attaches_spelling_variant_and_opens_new_dossier() -> None:
 
 def test_index_ambiguous_document_goes_to_inbox_with_candidates() -> None:
     records = MemoryRecordStore()
-    records.put_dossier(RAMI)
-    records.put_dossier(KARIM)
+    records.create_dossier(RAMI)
+    records.create_dossier(KARIM)
     doc = _index(records, _classified("DOC-4", DocumentType.PAYSLIP, surname="Al Hassan", birthDate="1991-03-14"))
     assert doc.status is DocumentStatus.NEEDS_REVIEW and doc.dossier_id is None
     assert {c.dossier_id for c in doc.candidates} == {"D-RAMI", "D-KARIM"}
@@ -267,8 +267,8 @@ def test_index_ambiguous_document_goes_to_inbox_with_candidates() -> None:
 
 def test_memory_store_name_key_lookup() -> None:
     records = MemoryRecordStore()
-    records.put_dossier(RAMI)
-    records.put_dossier(MOHAMMED)
+    records.create_dossier(RAMI)
+    records.create_dossier(MOHAMMED)
     found = records.find_dossiers(DossierQuery(name_keys=tuple(name_keys("Hasan")), limit=5))
     assert [d.dossier_id for d in found] == ["D-RAMI"]
     both = records.find_dossiers(DossierQuery(birth_date="1988-01-01", name_keys=tuple(name_keys("Muhammad"))))
@@ -312,7 +312,7 @@ def _declared(records: MemoryRecordStore, doc_id: str, **concerns: object) -> Do
 def test_a_name_only_document_is_filed_with_the_person_its_uploader_named() -> None:
     records = MemoryRecordStore()
     for d in (RAMI, KARIM, MOHAMMED):
-        records.put_dossier(d)
+        records.create_dossier(d)
     alone = _index(records, _classified("DOC-0", DocumentType.PAYSLIP, surname="AL HASAN", givenNames="RAMI"))
     assert alone.status is DocumentStatus.NEEDS_REVIEW  # a name alone never attaches
     by_ahv = _declared(records, "DOC-1", ahvNumber=AHV_VALID)
@@ -325,7 +325,7 @@ def test_a_name_only_document_is_filed_with_the_person_its_uploader_named() -> N
 def test_the_uploaders_word_never_files_a_document_that_names_someone_else() -> None:
     records = MemoryRecordStore()
     for d in (RAMI, KARIM, MOHAMMED):
-        records.put_dossier(d)
+        records.create_dossier(d)
     # the uploader named the twin: the payslip says Rami
     twin = _declared(records, "DOC-1", surname="Al Hassan", givenNames="Karim", birthDate="1991-03-14")
     assert twin.status is DocumentStatus.NEEDS_REVIEW and twin.dossier_id is None
@@ -343,7 +343,7 @@ def test_the_uploaders_word_never_files_a_document_that_names_someone_else() -> 
 def test_the_uploader_does_not_choose_between_namesakes() -> None:
     records = MemoryRecordStore()
     for d in (RAMI, RAMI_NAMESAKE):
-        records.put_dossier(d)
+        records.create_dossier(d)
     # uploaders mix up people of one name too: with two Rami Al Hassans a caseworker decides
     doc = _declared(records, "DOC-1", ahvNumber=AHV_VALID)
     assert doc.status is DocumentStatus.NEEDS_REVIEW
@@ -354,7 +354,7 @@ def test_the_uploader_does_not_choose_between_namesakes() -> None:
 def test_a_reply_quoting_the_dossier_number_is_filed_there() -> None:
     records = MemoryRecordStore()
     for d in (RAMI, RAMI_NAMESAKE):
-        records.put_dossier(d)
+        records.create_dossier(d)
     reply = _classified("DOC-1", DocumentType.CORRESPONDENCE, surname="Al Hassan", givenNames="Rami",
                         dossierNumber="D-RAMI-2")
     filed = _index(records, reply)
@@ -374,7 +374,7 @@ def _letter(doc_id: str, address: str, **fields: str) -> Document:
 def test_a_filed_document_teaches_its_dossier_the_address_and_a_later_name_only_letter_is_filed_by_it() -> None:
     records = MemoryRecordStore()
     for d in (RAMI, RAMI_NAMESAKE, KARIM):
-        records.put_dossier(d)
+        records.create_dossier(d)
     before = _index(records, _letter("DOC-0", "Zürcherstrasse 112, 8406 Winterthur"))
     assert before.status is DocumentStatus.NEEDS_REVIEW  # no dossier knows the address yet: two Ramis
     # a contract with the birth date is filed by name and birth date, and its address is learnt
@@ -394,7 +394,7 @@ def test_two_of_one_name_at_one_address_and_shared_accommodations_decide_nothing
     records = MemoryRecordStore()
     junior = dossier("D-RAMI-JR", "Al Hassan", "Rami", "2009-05-01")  # the son, of his father's name
     for d in (RAMI, junior, KARIM):
-        records.put_dossier(d)
+        records.create_dossier(d)
     key = "8406|zurcherstrasse|112"
     for did in ("D-RAMI", "D-RAMI-JR", "D-KARIM"):
         records.add_dossier_address(did, key, "Zürcherstrasse 112, 8406 Winterthur", "DOC-X")
@@ -406,7 +406,7 @@ def test_two_of_one_name_at_one_address_and_shared_accommodations_decide_nothing
     assert karim.dossier_id == "D-KARIM"
     # an asylum centre: more dossiers there than a household has
     records2 = MemoryRecordStore()
-    records2.put_dossier(RAMI)
+    records2.create_dossier(RAMI)
     for n in range(9):
         records2.add_dossier_address(f"D-OTHER-{n}", "8001|asylstrasse|1", "Asylstrasse 1, 8001 Zürich", "DOC-Y")
     records2.add_dossier_address("D-RAMI", "8001|asylstrasse|1", "Asylstrasse 1, 8001 Zürich", "DOC-Y")
@@ -415,7 +415,7 @@ def test_two_of_one_name_at_one_address_and_shared_accommodations_decide_nothing
 
 def test_an_address_does_not_outweigh_a_contradiction() -> None:
     records = MemoryRecordStore()
-    records.put_dossier(RAMI)
+    records.create_dossier(RAMI)
     records.add_dossier_address("D-RAMI", "8406|zurcherstrasse|112", "Zürcherstrasse 112, 8406 Winterthur", "D")
     other_birth = _index(records, _letter("DOC-1", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1979-08-30"))
     assert other_birth.status is DocumentStatus.NEEDS_REVIEW
@@ -423,7 +423,7 @@ def test_an_address_does_not_outweigh_a_contradiction() -> None:
 
 def test_at_a_known_address_a_day_misread_in_the_birth_date_does_not_stop_filing_a_year_does() -> None:
     records = MemoryRecordStore()
-    records.put_dossier(RAMI)  # born 1991-03-14
+    records.create_dossier(RAMI)  # born 1991-03-14
     records.add_dossier_address("D-RAMI", "8406|zurcherstrasse|112", "Zürcherstrasse 112, 8406 Winterthur", "D")
     day = _index(records, _letter("DOC-1", "Zürcherstrasse 112, 8406 Winterthur", birthDate="1991-03-19"))
     assert day.dossier_id == "D-RAMI"

@@ -62,7 +62,7 @@ def test_shipped_calibration_belongs_to_the_shipped_model() -> None:
 
 def _stage(threshold: float | None) -> tuple[IndexStage, MemoryRecordStore]:
     records = MemoryRecordStore()
-    records.put_dossier(Dossier(dossier_id="D-1", surname="Tesfaye", given_names="Dawit", created_at=NOW,
+    records.create_dossier(Dossier(dossier_id="D-1", surname="Tesfaye", given_names="Dawit", created_at=NOW,
                                 birth_date=datetime(1985, 6, 1).date(), nationality="ERI", sex="M"))
     stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
     stage.review_threshold = threshold

@@ -80,7 +80,7 @@ def test_corrections_export_as_training_examples() -> None:
     records, objects, audit = MemoryRecordStore(), MemoryObjectStore(), MemoryAuditTrail()
     buckets = Buckets("intake", "archive")
     api = ApiService(records, objects, buckets, audit, clock=lambda: NOW)
-    records.put_dossier(Dossier(dossier_id="D-1", surname="Haddad", birth_date=date(1990, 3, 12), created_at=NOW))
+    records.create_dossier(Dossier(dossier_id="D-1", surname="Haddad", birth_date=date(1990, 3, 12), created_at=NOW))
     for doc_id, text in (("d1", "Lohnabrechnung Mai\nNettolohn 4816.00"), ("d2", "Brief")):
         objects.put(ObjectRef("archive", f"documents/{doc_id}/text/all.txt"), text.encode(), "text/plain")
         records.create_document(Document(

@@ -50,9 +50,9 @@ def _doc(doc_id: str, status: DocumentStatus = DocumentStatus.INDEXED, tenant: s
 @pytest.fixture
 def records() -> MemoryRecordStore:
     r = MemoryRecordStore()
-    r.put_dossier(_dossier("D-A", "team-a"))
-    r.put_dossier(_dossier("D-B", "team-b"))
-    r.put_dossier(_dossier("D-OLD", None))  # from before teams: the default team's
+    r.create_dossier(_dossier("D-A", "team-a"))
+    r.create_dossier(_dossier("D-B", "team-b"))
+    r.create_dossier(_dossier("D-OLD", None))  # from before teams: the default team's
     r.create_document(_doc("doc-a", dossier_id="D-A"))
     r.create_document(_doc("doc-b", dossier_id="D-B"))
     r.create_document(_doc("inbox-a", DocumentStatus.NEEDS_REVIEW, team="team-a",

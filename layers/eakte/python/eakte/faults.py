@@ -35,7 +35,8 @@ from eakte.settings import EnvVar
 SIDE_EFFECTS: dict[str, frozenset[str]] = {
     "objects": frozenset({"put", "copy", "delete"}),
     "queue": frozenset({"send"}),
-    "records": frozenset({"put_submission", "create_document", "save_document", "put_dossier"}),
+    "records": frozenset({"put_submission", "create_document", "save_document", "create_dossier",
+                           "save_dossier", "add_dossier_address"}),
     "audit": frozenset({"record"}),
     "messages": frozenset({"create", "save"}),
     "outbox": frozenset({"enqueue"}),

@@ -128,14 +128,23 @@ class RecordStore(ABC):
 
     # dossiers
     @abstractmethod
-    def put_dossier(self, dossier: Dossier) -> None:
-        """Store the dossier and its lookup keys (name tokens, birth date, reference numbers)."""
+    def create_dossier(self, dossier: Dossier) -> bool:
+        """Store a new dossier (version 0) and its lookup keys (name tokens, birth date, reference
+        numbers). False, and nothing replaced, if a dossier of that id exists already."""
+
+    @abstractmethod
+    def save_dossier(self, dossier: Dossier, expected_version: int) -> Dossier:
+        """Replace the dossier if the stored one is still at `expected_version` (else ConflictError:
+        someone else changed it since it was read); returns it as saved, at the next version.
+        Lookup keys of names and numbers it did not have before are added."""
 
     @abstractmethod
     def get_dossier(self, dossier_id: str) -> Dossier | None: ...
 
     @abstractmethod
-    def find_dossiers(self, query: DossierQuery) -> list[Dossier]: ...
+    def find_dossiers(self, query: DossierQuery) -> list[Dossier]:
+        """Dossiers meeting every criterion given; by `reference` only those whose own numbers
+        include it (a lookup key written before its dossier lost a conflict points nowhere)."""
 
     # addresses a dossier's person is known at (logic.addresses): items of their own, so adding
     # one never rewrites the dossier (no lost update beside a team change)

@@ -161,8 +161,21 @@ class MemoryRecordStore(RecordStore):
     def documents_of_dossier(self, dossier_id: str) -> list[Document]:
         return [d for d in self.documents.values() if d.dossier_id == dossier_id]
 
-    def put_dossier(self, dossier: Dossier) -> None:
-        self.dossiers[dossier.dossier_id] = dossier
+    def create_dossier(self, dossier: Dossier) -> bool:
+        with self._lock:
+            if dossier.dossier_id in self.dossiers:
+                return False
+            self.dossiers[dossier.dossier_id] = dossier.model_copy(update={"version": 0})
+            return True
+
+    def save_dossier(self, dossier: Dossier, expected_version: int) -> Dossier:
+        with self._lock:
+            current = self.dossiers.get(dossier.dossier_id)
+            if current is None or current.version != expected_version:
+                raise ConflictError(f"dossier {dossier.dossier_id} is no longer at version {expected_version}")
+            saved = dossier.model_copy(update={"version": expected_version + 1})
+            self.dossiers[dossier.dossier_id] = saved
+            return saved
 
     def get_dossier(self, dossier_id: str) -> Dossier | None:
         return self.dossiers.get(dossier_id)

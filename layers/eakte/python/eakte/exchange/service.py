@@ -27,6 +27,7 @@ from eakte.exchange.parsing import parse_message
 from eakte.exchange.schemas import ECH_0020_V3, ECH_0090_V2, SCHEMA_OF_NAMESPACE, validate
 from eakte.logic.addresses import address_key
 from eakte.logic.api_service import BadRequestError, safe_filename
+from eakte.logic.dossiers import update_dossier, with_reference
 from eakte.logic.inspection import Inspection, Rejection, inspect
 from eakte.logic.intake import Buckets
 from eakte.logic.names import fold, normalise_reference
@@ -303,8 +304,8 @@ class ExchangeService:
                 dossier = exact[0]
                 if person.vn and "ahvNumber" not in dossier.reference_numbers:
                     # the message's person data is authoritative: the dossier learns the AHV number
-                    self._records.put_dossier(dossier.model_copy(update={"reference_numbers": {
-                        **dossier.reference_numbers, "ahvNumber": format_ahv(person.vn)}}))
+                    ahv = format_ahv(person.vn)
+                    update_dossier(self._records, dossier.dossier_id, lambda d: with_reference(d, "ahvNumber", ahv))
                 return dossier.dossier_id, [DossierCandidate(dossier_id=dossier.dossier_id, score=0.95,
                                                               reason="surname and birth date match")]
             if len(exact) > 1:
@@ -318,7 +319,7 @@ class ExchangeService:
             f"name|{fold(person.official_name)}|{person.birth_date}|{person.local_person_id}"
         dossier_id = "D-" + uuid.uuid5(_DOSSIER_NS, key).hex[:12].upper()
         if self._records.get_dossier(dossier_id) is None:
-            self._records.put_dossier(Dossier(
+            self._records.create_dossier(Dossier(
                 dossier_id=dossier_id, surname=person.official_name, given_names=person.first_name,
                 birth_date=person.birth_date, nationality=alpha2_to_alpha3(person.nationality_iso2),
                 sex={"1": "M", "2": "F"}.get(person.sex or ""),

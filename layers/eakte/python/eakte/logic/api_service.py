@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from eakte.auth import Principal
 from eakte.errors import ConflictError, EakteError, ForbiddenError, NotFoundError
+from eakte.logic.dossiers import update_dossier
 from eakte.logic.identity import ahv_valid
 from eakte.logic.inspection import media_type_of_declared, media_type_of_filename
 from eakte.logic.intake import Buckets, UploadKey, allowed_media_types, max_bytes
@@ -325,8 +326,8 @@ class ApiService:
         if dossier is None:
             raise NotFoundError(f"dossier {dossier_id} not found")
         before = dossier_team(dossier)
-        moved = dossier.model_copy(update={"team": change.team})
-        self._records.put_dossier(moved)
+        moved = update_dossier(self._records, dossier_id, lambda d: None if d.team == change.team
+                               else d.model_copy(update={"team": change.team})) or dossier
         # documents in the inbox are routed by their own team: they follow the dossier. Idempotent:
         # a repeated request moves what a failed one left behind.
         for doc in self._records.documents_of_dossier(dossier_id):

@@ -362,7 +362,8 @@ class IndexStage(StageBase):
         if self._records.get_dossier(dossier_id) is None:
             references = {n: v for n, v in person.references.items()
                           if n != DOSSIER_REFERENCE and (n != "ahvNumber" or n in person.validated)}
-            self._records.put_dossier(Dossier(
+            # conditional: a racing document of the same person that opened it first keeps its dossier
+            self._records.create_dossier(Dossier(
                 dossier_id=dossier_id, surname=person.surname, given_names=person.given_names,
                 birth_date=person.birth_date, nationality=person.nationality,
                 sex=person.sex, reference_numbers=references,

@@ -226,6 +226,9 @@ class Dossier(CamelModel):
     created_at: datetime
     created_from: str | None = None  # document that opened the dossier
     team: str | None = None  # owning team (eakte.logic.teams); None: opened before teams, DEFAULT_TEAM
+    # optimistic concurrency: RecordStore.save_dossier replaces only the version it was read at
+    # (a team change and an AHV number learnt at the same moment must not undo each other)
+    version: int = 0
 
 
 class StageMessage(CamelModel):
