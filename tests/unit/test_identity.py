@@ -206,7 +206,7 @@ def test_person_from_fields_marks_validated_references() -> None:
         "zemisNumber": ExtractedField(value="12345678", confidence=0.7, source=FieldSource.TEXT),
     }
     p = PersonData.from_fields(fields)
-    assert p.validated == {"documentNumber"}  # the AHV check digit fails
+    assert p.validated == {"documentNumber", "birthDate"}  # the AHV check digit fails
     assert p.birth_date == date(1991, 3, 14) and set(p.references) == {"documentNumber", "ahvNumber", "zemisNumber"}
 
 
@@ -218,12 +218,13 @@ def _stage_with(records: MemoryRecordStore, review_threshold: float = 0.9) -> In
     return stage
 
 
-def _classified(doc_id: str, doc_type: DocumentType, confidence: float = 0.95, **fields: str) -> Document:
+def _classified(doc_id: str, doc_type: DocumentType, confidence: float = 0.95, source: FieldSource = FieldSource.MRZ,
+                **fields: str) -> Document:
     return Document(document_id=doc_id, submission_id="S1", tenant="t", kind=SubmissionKind.SCAN,
                     status=DocumentStatus.CLASSIFIED, filename="x.pdf", source_bucket="in", source_key="k",
                     document_type=doc_type, confidence=confidence, received_at=NOW, updated_at=NOW,
-                    fields={k: ExtractedField(value=v, confidence=0.99, source=FieldSource.MRZ)
-                            for k, v in fields.items()})
+                    fields={k: ExtractedField(value=v, confidence=0.99 if source is FieldSource.MRZ else 0.8,
+                                              source=source) for k, v in fields.items()})
 
 
 def _index(records: MemoryRecordStore, doc: Document) -> Document:
@@ -367,8 +368,8 @@ def test_a_reply_quoting_the_dossier_number_is_filed_there() -> None:
 # --- the address a document shows (logic.addresses) ------------------------------------------
 
 def _letter(doc_id: str, address: str, **fields: str) -> Document:
-    return _classified(doc_id, DocumentType.PAYSLIP, surname="AL HASAN", givenNames="RAMI", address=address,
-                       **fields)
+    return _classified(doc_id, DocumentType.PAYSLIP, source=FieldSource.TEXT, surname="AL HASAN", givenNames="RAMI",
+                       address=address, **fields)
 
 
 def test_a_filed_document_teaches_its_dossier_the_address_and_a_later_name_only_letter_is_filed_by_it() -> None:

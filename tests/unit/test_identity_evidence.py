@@ -1,5 +1,6 @@
 """Identity resolution, the evidence beyond name + birth date: reference numbers with names read
-with an OCR slip, a birth date one digit off next to a matching number, name + nationality + sex
+with an OCR slip, a birth date one digit off next to a matching number or the person the
+uploader named, the surname and birth date of the person the uploader named, name + nationality + sex
 as corroboration of a number (never of a name), dialect spellings (Soliman/Suleiman); each with
 its namesake/twin trap. And the identity generator's document categories."""
 
@@ -110,8 +111,40 @@ def test_birth_date_one_digit_off_next_to_a_matching_number() -> None:
     namesake = person("Tkachenko", "Serhii", "2000-10-12", references={"zemisNumber": "11112222"})
     r = resolve(namesake, {"zemisNumber": [NAMESAKE]}, [SERHII, NAMESAKE])
     assert r.dossier_id is None and r.outcome == "reference_conflict"
-    # one digit off by name and birth date alone stays in the inbox
+
+
+def test_names_and_a_birth_date_misread_are_not_enough_on_their_own() -> None:
+    # people of one name born days apart: rare, but the office knows many who share a name
     assert resolve(person("Tkachenko", "Serhii", "2000-10-13"), {}, [SERHII]).dossier_id is None
+
+
+def test_the_uploader_named_a_person_whose_surname_and_birth_date_the_document_shows() -> None:
+    surname_only = person("TKACHENKO", "", "2000-10-12")
+    own = resolve(surname_only, {}, [SERHII])
+    assert own.dossier_id is None  # a surname and a birth date alone file nothing
+    assert with_declared(surname_only, own, SERHII, [SERHII]).outcome == "declared"
+    # his twin: same surname, same birth date; the document cannot tell them apart
+    both = resolve(surname_only, {}, [SERHII, DMYTRO])
+    assert with_declared(surname_only, both, SERHII, [SERHII, DMYTRO]).dossier_id is None
+    # the surname without a birth date is not enough, nor the surname with a near date
+    no_birth = person("TKACHENKO", "", None)
+    assert with_declared(no_birth, resolve(no_birth, {}, [SERHII]), SERHII, [SERHII]).dossier_id is None
+    near = person("TKACHENKO", "", "2000-10-13")
+    assert with_declared(near, resolve(near, {}, [SERHII]), SERHII, [SERHII]).dossier_id is None
+
+
+def test_the_uploader_named_a_person_the_document_shows_with_a_misread_day() -> None:
+    # the name lookups know the namesake as well (his date far off): the uploader decides nothing,
+    # the document's own names and date do; a date the uploader's person does not have is no misread
+    doc = person("Tkachenko", "Serhii", "2000-10-13")
+    assert with_declared(doc, resolve(doc, {}, [SERHII]), SERHII, [SERHII, NAMESAKE]).dossier_id == "D-SERHII"
+    off = person("Tkachenko", "Serhii", "2000-11-30")
+    assert with_declared(off, resolve(off, {}, [SERHII]), SERHII, [SERHII]).dossier_id is None
+    # nor is the year, nor a date from an MRZ that passed its check digits
+    year = person("Tkachenko", "Serhii", "2001-10-12")
+    assert with_declared(year, resolve(year, {}, [SERHII]), SERHII, [SERHII]).dossier_id is None
+    mrz = person("Tkachenko", "Serhii", "2000-10-13", validated=frozenset({"birthDate"}))
+    assert with_declared(mrz, resolve(mrz, {}, [SERHII]), SERHII, [SERHII]).dossier_id is None
 
 
 def test_nationality_and_sex_corroborate_a_number_not_a_name() -> None:

@@ -14,7 +14,11 @@ document in the inbox costs a caseworker a minute. So a document is attached onl
 - name and birth date match one dossier clearly (score >= ATTACH_SCORE, MARGIN ahead of the
   next one), with transliteration- and spelling-aware name comparison (see logic.names),
   order-insensitive (swapped surname/given names) and tolerant of a missing second surname or
-  middle name, but never of two *different* names on both sides.
+  middle name, but never of two *different* names on both sides; or
+- the uploader named the person (with_declared) and the document names that person itself,
+  by the names, or by the surname and the same birth date, no other dossier fitting as well;
+  or it shows the names and an address at which the office knows exactly one such person
+  (with_address).
 
 Everything else goes to the inbox with the plausible candidates and their scores.
 """
@@ -56,7 +60,7 @@ THIN_NAME_CAP = 0.85  # one matching token (e.g. surname only) never attaches on
 COMPATIBLE_MIN_LENGTH = 5  # shorter names are not compared letter by letter: Sami/Sari
 
 BIRTH_UNKNOWN_CAP = 0.7
-BIRTH_NEAR_FACTOR = 0.6  # one digit off or day/month swapped: OCR or data-entry error, a human decides
+BIRTH_NEAR_FACTOR = 0.6  # one digit off or day/month swapped: OCR or data-entry error (see _misread_day)
 BIRTH_DIFFERS_FACTOR = 0.3
 NATIONALITY_FACTOR = 0.5
 SEX_FACTOR = 0.3
@@ -237,7 +241,7 @@ class PersonData:
     nationality: str | None = None
     sex: str | None = None
     references: Mapping[str, str] = field(default_factory=dict)
-    validated: frozenset[str] = frozenset()  # reference fields whose own check digit passed
+    validated: frozenset[str] = frozenset()  # fields whose own check digit passed (references, birthDate)
     address: str | None = None  # the key of the address shown (logic.addresses.address_key)
 
     @classmethod
@@ -250,9 +254,10 @@ class PersonData:
         validated = set()
         if "ahvNumber" in refs and ahv_valid(refs["ahvNumber"]):
             validated.add("ahvNumber")
-        doc_no = fields.get("documentNumber")
-        if doc_no is not None and doc_no.source is FieldSource.MRZ and doc_no.confidence >= VALIDATED_MRZ_CONFIDENCE:
-            validated.add("documentNumber")
+        for name in ("documentNumber", "birthDate"):  # read from an MRZ that passed every check
+            read = fields.get(name)
+            if read is not None and read.source is FieldSource.MRZ and read.confidence >= VALIDATED_MRZ_CONFIDENCE:
+                validated.add(name)
         return cls(surname=value("surname") or "", given_names=value("givenNames") or "",
                    birth_date=_iso(value("birthDate")), nationality=value("nationality"),
                    sex=value("sex"), references=refs, validated=frozenset(validated),
@@ -414,18 +419,30 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
     return Resolution(None, candidates, "ambiguous" if candidates else "no_match")
 
 
-def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE, misread_day: bool = False) -> bool:
+def _misread_day(person: PersonData, s: Scored) -> bool:
+    """The birth dates differ by one digit of the day or month (or day and month swapped), the
+    year the same: an OCR slip or a typing error. A year one digit off may be a father's or a
+    son's of the same name, so it never counts as a misread here; nor does a date from an MRZ
+    that passed its check digits, which was read right. Never enough on its own: people of one
+    name born days apart are rare, but not rare enough among the many who share a name."""
+    return s.birth == "near" and "birthDate" not in person.validated and person.birth_date is not None \
+        and s.dossier.birth_date is not None and person.birth_date.year == s.dossier.birth_date.year
+
+
+def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE, misread_day: bool = False,
+           surname_and_birth: bool = False) -> bool:
     """Does the document name the dossier's person (declared by its uploader, or known at the
     address it shows)? Its names must match that dossier clearly (no name the dossier lacks, more
     than a surname), and nothing on it may contradict: a birth date, if shown, the same (with
-    `misread_day`, also one digit off in day or month, the year right: an OCR slip, where a year
-    one digit off may be a father's or son's of the same name); sex, nationality and lifelong
-    numbers agree."""
-    if s.names.score < min_name or s.names.conflict:
+    `misread_day`, also misread in its day or month: _misread_day); sex, nationality and lifelong
+    numbers agree. With `surname_and_birth`, a document that shows only the surname (matched
+    without a swap) backs the dossier if it also shows the same birth date: two facts of the
+    person on the document itself."""
+    surname_only = surname_and_birth and not person.given_names and s.birth == "same" and not s.names.swapped \
+        and s.names.score >= min(min_name, THIN_NAME_CAP)
+    if (s.names.score < min_name and not surname_only) or s.names.conflict:
         return False
-    misread = misread_day and s.birth == "near" and person.birth_date is not None \
-        and s.dossier.birth_date is not None and person.birth_date.year == s.dossier.birth_date.year
-    if s.birth not in {"same", "unknown"} and not misread:
+    if s.birth not in {"same", "unknown"} and not (misread_day and _misread_day(person, s)):
         return False
     if _sex_or_nationality_differs(person, s.dossier):
         return False
@@ -438,7 +455,8 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
                   others: Iterable[Dossier] = (), *, complete: bool = True) -> Resolution:
     """The uploader said whom the document concerns (resolved, by the same rules, to `declared`).
     That lets a document that shows only a name be filed, but never more than the document
-    says: it must name that person itself (_backs). And it does not choose between
+    says: it must name that person itself (_backs: the names, or the surname and the same birth
+    date; a birth date misread in its day or month does not stop it). And it does not choose between
     people of the same name: if `others` (the name lookups' dossiers) hold someone the document
     fits as well, uploaders mix up namesakes too, so a caseworker decides (and so when a lookup
     hit its limit, `complete=False`, and a namesake may be missing). A document that
@@ -447,10 +465,11 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
     if own.dossier_id or declared is None or own.outcome == "reference_conflict":
         return own
     s = score_dossier(person, declared)
-    if _backs(person, s):
+    if _backs(person, s, misread_day=True, surname_and_birth=True):
         near = s.names.score - MARGIN
         namesakes = {o.dossier_id for o in others
-                     if o.dossier_id != declared.dossier_id and _backs(person, score_dossier(person, o), near)}
+                     if o.dossier_id != declared.dossier_id
+                     and _backs(person, score_dossier(person, o), near, misread_day=True, surname_and_birth=True)}
         if not namesakes and complete:
             return Resolution(declared.dossier_id, [_candidate(s, 1.0, f"named by the uploader, {s.reason}")],
                               "declared")
