@@ -5,6 +5,13 @@ pyproject.toml `[project.dependencies]`. pip downloads wheels for the Lambda pla
 (Python 3.12 on arm64, Amazon Linux 2023) into `.build/layer-deps-<hash>`; that cache makes
 every later synth (and the infrastructure tests) offline and fast. CDK never falls back to
 Docker bundling: `try_bundle` either bundles or raises.
+
+Bytecode: /opt is read-only in Lambda, so a layer without .pyc files is compiled from source at
+every cold start (pydantic, Powertools and our package: easily more than the import itself). With
+an interpreter of the runtime's version on this machine (`EAKTE_LAMBDA_PYTHON`, `python3.12` on
+PATH, or a pyenv 3.12), the layer ships bytecode compiled by it, in unchecked-hash mode (no
+source timestamps to compare: the asset zip does not keep them). Without one the layer ships
+source only and synth says so; bytecode of another Python version would be ignored by Lambda.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_lambda as lambda_
 
 from infra import ROOT
+from infra.bytecode import CACHE_TAG, LAMBDA_PYTHON_ENV, PYTHON_VERSION, compile_bytecode, lambda_python
 
 LAYER_DIR = ROOT / "layers" / "eakte"
 LAYER_PACKAGE = LAYER_DIR / "python" / "eakte"
@@ -34,7 +42,6 @@ OCR_DOCKERFILE = "functions/ocr/Dockerfile"
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
-PYTHON_VERSION = "3.12"  # of RUNTIME: pip picks cp312 wheels
 # The Python 3.12 runtime runs on Amazon Linux 2023 (glibc 2.34), so wheels of any of these
 # manylinux generations load there; pip does not expand manylinux_2_x tags by itself.
 WHEEL_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_34_aarch64")
@@ -74,12 +81,18 @@ class LayerBundler:
 
     def __init__(self, requirements: Sequence[str], package: Path = LAYER_PACKAGE,
                  cache_root: Path = BUILD_DIR, python: str = sys.executable,
-                 schema_source: Path = ECH_SCHEMA_SOURCE) -> None:
+                 schema_source: Path = ECH_SCHEMA_SOURCE, runtime_python: str | None = None,
+                 bytecode: bool = True) -> None:
         self.schema_source = schema_source
         self.requirements = list(requirements)
         self.package = package
         self.cache_root = cache_root
         self.python = python
+        # compiles the layer's bytecode (None: the layer ships source only)
+        self.runtime_python = (runtime_python or lambda_python()) if bytecode else None
+        if bytecode and self.runtime_python is None:
+            print(f"warning: no Python {PYTHON_VERSION} here (set {LAMBDA_PYTHON_ENV}): the layer ships without "
+                  "bytecode and Lambda compiles it at every cold start", file=sys.stderr)
 
     @property
     def pip_args(self) -> list[str]:
@@ -89,7 +102,8 @@ class LayerBundler:
 
     @property
     def dependencies_key(self) -> str:
-        spec = {"pip": self.pip_args, "pruned": sorted(PROVIDED_BY_RUNTIME)}
+        spec = {"pip": self.pip_args, "pruned": sorted(PROVIDED_BY_RUNTIME),
+                "bytecode": CACHE_TAG if self.runtime_python else None}
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
     @property
@@ -133,6 +147,8 @@ class LayerBundler:
                 name = _dist_name(entry.name.split("-")[0]) if entry.suffix == ".dist-info" else entry.name
                 if name in PROVIDED_BY_RUNTIME or entry.name == "bin":  # console scripts: no use in a layer
                     shutil.rmtree(entry)
+            if self.runtime_python:
+                compile_bytecode(self.runtime_python, staging)
             try:
                 staging.rename(target)
             except OSError:
@@ -147,6 +163,8 @@ class LayerBundler:
         python_dir = Path(output_dir) / "python"
         shutil.copytree(self.install_dependencies(), python_dir, dirs_exist_ok=True)
         shutil.copytree(self.package, python_dir / self.package.name, ignore=_SKIP, dirs_exist_ok=True)
+        if self.runtime_python:
+            compile_bytecode(self.runtime_python, python_dir / self.package.name)
         schemas = python_dir.joinpath(*LAYER_SCHEMA_DIR)
         schemas.mkdir(parents=True, exist_ok=True)
         for path in self.schema_files():
