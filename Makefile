@@ -71,6 +71,7 @@ bench: install
 	$(PY) bench/exchange.py
 	nice -n 10 $(PY) bench/recognition.py
 	$(PY) bench/identity.py --profile legacy --out bench/results/identity-legacy.json
+	$(PY) bench/identity.py --seeds 1-20 --out bench/results/identity-seeds.json
 	$(PY) bench/identity_name_alone.py
 
 # Retrain the document-type model (layers/eakte/python/eakte/recognition/model.json.gz) on the

@@ -1,6 +1,6 @@
 """Identity-resolution benchmark: generated documents against generated dossiers.
 
-    python bench/identity.py [--dossiers 1200] [--documents 2400] [--seed 7] [--profile typed|legacy]
+    python bench/identity.py [--dossiers 1200] [--documents 2400] [--seed 7 | --seeds 1-20] [--profile typed|legacy]
 
 Runs the real IndexStage (logic.identity via IndexStage._resolve) over the in-memory record
 store: every document carries the fields a scan of its person would yield (spelling
@@ -20,7 +20,8 @@ figure that must be zero), inbox (with or without the true dossier among the can
 new dossier opened (correct for a person without dossier, a duplicate otherwise).
 precision = correct / attached; recall = correct / documents whose person has a dossier.
 Recall is also given per document category (what the document shows: samples.identities.
-CATEGORIES) and per reading variation. --profile legacy runs the first generator, whose
+CATEGORIES) and per reading variation. --seeds runs other generated offices (one per seed) and
+sums their false attachments: one seed's zero says little about a rare coincidence. --profile legacy runs the first generator, whose
 documents lack birth dates and given names whatever their kind (see samples/identities.py)."""
 
 from __future__ import annotations
@@ -269,16 +270,58 @@ def print_table(r: dict[str, Any]) -> None:
     print_rows(rows, heading="identity resolution")
 
 
+def run_seeds(seeds: list[int], dossiers: int = 1200, documents: int = 2400, profile: str = "typed") -> dict[str, Any]:
+    """`run` for each seed (other generated offices): do the false attachments stay at zero?"""
+    per_seed = {}
+    for seed in seeds:
+        r = run(dossiers, documents, seed, profile)
+        per_seed[seed] = {k: r[k] for k in ("false_attachments", "precision", "recall", "outcomes",
+                                            "false_attachment_examples")}
+    correct = sum(r["outcomes"].get("correct", 0) for r in per_seed.values())
+    false = sum(r["false_attachments"] for r in per_seed.values())
+    return {"profile": profile, "seeds": per_seed, "false_attachments": false,
+            "seeds_with_false_attachments": sorted(s for s, r in per_seed.items() if r["false_attachments"]),
+            "precision": round(correct / (correct + false), 5) if correct + false else None,
+            "recall_min": min(r["recall"] for r in per_seed.values()),
+            "recall_max": max(r["recall"] for r in per_seed.values())}
+
+
+def print_seeds(r: dict[str, Any]) -> None:
+    rows: list[tuple[str, Any]] = [(f"seed {s}: FALSE / precision / recall",
+                                    f"{v['false_attachments']} / {v['precision']} / {v['recall']}")
+                                   for s, v in r["seeds"].items()]
+    rows += [("FALSE attachments, all seeds", r["false_attachments"]),
+             ("seeds with a false attachment", ", ".join(map(str, r["seeds_with_false_attachments"])) or "none"),
+             ("precision, all seeds", r["precision"]),
+             ("recall, lowest / highest seed", f"{r['recall_min']} / {r['recall_max']}")]
+    print_rows(rows, heading=f"identity resolution over {len(r['seeds'])} seeds ({r['profile']})")
+
+
+def _seed_list(value: str) -> list[int]:
+    """'1-5,7' -> [1, 2, 3, 4, 5, 7]"""
+    seeds: list[int] = []
+    for part in value.split(","):
+        first, _, last = part.partition("-")
+        seeds += range(int(first), int(last or first) + 1)
+    return seeds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dossiers", type=int, default=1200)
     parser.add_argument("--documents", type=int, default=2400)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seeds", type=_seed_list, default=None,
+                        help="e.g. 1-20: one run per seed, a summary of false attachments (instead of --seed)")
     parser.add_argument("--profile", choices=("typed", "legacy"), default="typed")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "identity.json")
     args = parser.parse_args()
-    result = run_with_baseline(args.dossiers, args.documents, args.seed, args.profile)
-    print_table(result)
+    if args.seeds:
+        result = run_seeds(args.seeds, args.dossiers, args.documents, args.profile)
+        print_seeds(result)
+    else:
+        result = run_with_baseline(args.dossiers, args.documents, args.seed, args.profile)
+        print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
