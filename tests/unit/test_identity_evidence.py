@@ -259,3 +259,22 @@ def test_legacy_profile_is_the_first_generator() -> None:
     assert sum(d.birth_date is None for d in corpus.documents) == 70  # as measured before the typed profile
     with pytest.raises(ValueError, match="unknown profile"):
         identity_corpus(profile="other")
+
+
+def test_1_january_tells_only_the_year() -> None:
+    """Registers record 1 January when the birthday is unknown: a stranger of the same name and
+    birth year has that date as well."""
+    taras = dossier("D-TARAS", "Oliinyk", "Taras", "1966-01-01")
+    doc = person("OLIYNYK", "TARAS", "1966-01-01")
+    r = resolve(doc, {}, [taras])
+    assert r.dossier_id is None and r.candidates[0].dossier_id == "D-TARAS"
+    assert "1 January" in r.candidates[0].reason
+    # a number of the person still files it; so does the uploader naming them by number
+    with_ahv = dossier("D-TARAS", "Oliinyk", "Taras", "1966-01-01", ahvNumber=AHV)
+    numbered = person("OLIYNYK", "TARAS", "1966-01-01", references={"ahvNumber": AHV},
+                      validated=frozenset({"ahvNumber"}))
+    assert resolve(numbered, {"ahvNumber": [with_ahv]}, [with_ahv]).dossier_id == "D-TARAS"
+    assert with_declared(doc, r, taras, [taras]).dossier_id == "D-TARAS"
+    # the surname and 1 January of a year are not the person, even with the uploader's word
+    surname = person("OLIYNYK", "", "1966-01-01")
+    assert with_declared(surname, resolve(surname, {}, [taras]), taras, [taras]).dossier_id is None

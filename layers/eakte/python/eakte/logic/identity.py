@@ -12,7 +12,8 @@ document in the inbox costs a caseworker a minute. So a document is attached onl
   name, identifies the person; and a number matched in full with a strong name match outweighs
   a birth date one digit off (the OCR misread the date); or
 - name and birth date match one dossier clearly (score >= ATTACH_SCORE, MARGIN ahead of the
-  next one), with transliteration- and spelling-aware name comparison (see logic.names),
+  next one; a birth date of 1 January only tells the year, placeholder_birth_date), with
+  transliteration- and spelling-aware name comparison (see logic.names),
   order-insensitive (swapped surname/given names) and tolerant of a missing second surname or
   middle name, but never of two *different* names on both sides; or
 - the uploader named the person (with_declared) and the document names that person itself,
@@ -26,7 +27,7 @@ Everything else goes to the inbox with the plausible candidates and their scores
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -288,6 +289,13 @@ def _iso(value: str | None) -> date | None:
         return None
 
 
+def placeholder_birth_date(d: date | None) -> bool:
+    """1 January: what registers record when the real birthday is unknown (common for people from
+    Afghanistan, Eritrea, Somalia). People of one name and birth year share it, so it only tells
+    the year."""
+    return d is not None and d.month == 1 and d.day == 1
+
+
 def birth_relation(a: date | None, b: date | None) -> str:
     """'same', 'unknown', 'near' (one digit off, or day and month swapped) or 'differs'."""
     if a is None or b is None:
@@ -412,7 +420,10 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
         best = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         if best.birth == "same" and best.score >= ATTACH_SCORE and best.score - runner_up >= MARGIN:
-            return Resolution(best.dossier.dossier_id, [_candidate(best)], "name_and_birth_date")
+            if not placeholder_birth_date(person.birth_date):
+                return Resolution(best.dossier.dossier_id, [_candidate(best)], "name_and_birth_date")
+            # a name and 1 January of a year: a stranger of that name and year fits as well
+            scored[0] = replace(best, reason=f"{best.reason} (1 January: often a birthday unknown)")
     candidates = _merge_candidates(conflicts + [_candidate(s) for s in scored if s.score >= PLAUSIBLE])
     if conflicts:
         return Resolution(None, candidates, "reference_conflict")
@@ -439,7 +450,7 @@ def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE, misrea
     without a swap) backs the dossier if it also shows the same birth date: two facts of the
     person on the document itself."""
     surname_only = surname_and_birth and not person.given_names and s.birth == "same" and not s.names.swapped \
-        and s.names.score >= min(min_name, THIN_NAME_CAP)
+        and not placeholder_birth_date(person.birth_date) and s.names.score >= min(min_name, THIN_NAME_CAP)
     if (s.names.score < min_name and not surname_only) or s.names.conflict:
         return False
     if s.birth not in {"same", "unknown"} and not (misread_day and _misread_day(person, s)):
