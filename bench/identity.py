@@ -21,8 +21,9 @@ new dossier opened (correct for a person without dossier, a duplicate otherwise)
 precision = correct / attached; recall = correct / documents whose person has a dossier.
 Recall is also given per document category (what the document shows: samples.identities.
 CATEGORIES) and per reading variation. --seeds runs other generated offices (one per seed) and
-sums their false attachments: one seed's zero says little about a rare coincidence. --profile legacy runs the first generator, whose
-documents lack birth dates and given names whatever their kind (see samples/identities.py)."""
+sums their false attachments: one seed's zero says little about a rare coincidence. --profile
+legacy runs the first generator, whose documents lack birth dates and given names whatever their
+kind (see samples/identities.py)."""
 
 from __future__ import annotations
 
