@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -204,3 +205,26 @@ def test_a_police_report_with_a_broken_pdf_is_rejected() -> None:
     w = World()
     doc = w.arrive(police_report_message(event_person(13), [b"%PDF-1.4 not really"]))
     assert doc.status is DocumentStatus.REJECTED and "attachment_readable" in (doc.reason_detail or "")
+
+
+def test_a_twin_without_a_dossier_is_not_filed_with_her_sister() -> None:
+    """Same surname and birth date, another first name: the sister's dossier neither gets the
+    event nor learns the twin's AHV number."""
+    w = World()
+    person = event_person(6)
+    w.records.create_dossier(Dossier(dossier_id="D-SISTER", surname=person.surname, given_names="Zahra",
+                                     birth_date=person.birth_date, created_at=NOW))
+    doc = w.arrive(person_event(person, 0))
+    assert doc.dossier_id != "D-SISTER"
+    assert "ahvNumber" not in w.records.get_dossier("D-SISTER").reference_numbers  # type: ignore[union-attr]
+
+
+def test_surname_and_1_january_go_to_a_caseworker() -> None:
+    w = World()
+    person = replace(event_person(7), birth_date=date(1990, 1, 1))
+    w.records.create_dossier(Dossier(dossier_id="D-JAN", surname=person.surname, given_names=person.given_names,
+                                     birth_date=person.birth_date, created_at=NOW))
+    doc = w.arrive(person_event(person, 0))
+    assert doc.status is DocumentStatus.NEEDS_REVIEW and doc.dossier_id is None
+    assert doc.candidates[0].dossier_id == "D-JAN" and "1 January" in doc.candidates[0].reason
+    assert "ahvNumber" not in w.records.get_dossier("D-JAN").reference_numbers  # type: ignore[union-attr]

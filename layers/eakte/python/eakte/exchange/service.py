@@ -23,11 +23,13 @@ from eakte.exchange.model import (
     Receipt,
     RejectionCode,
 )
+from eakte.exchange.model import PersonData as EventPerson
 from eakte.exchange.parsing import parse_message
 from eakte.exchange.schemas import ECH_0020_V3, ECH_0090_V2, SCHEMA_OF_NAMESPACE, validate
 from eakte.logic.addresses import address_key
 from eakte.logic.api_service import BadRequestError, safe_filename
 from eakte.logic.dossiers import update_dossier, with_reference
+from eakte.logic.identity import ATTACH_SCORE, name_match, placeholder_birth_date
 from eakte.logic.inspection import Inspection, Rejection, inspect
 from eakte.logic.intake import Buckets
 from eakte.logic.names import fold, normalise_reference
@@ -296,10 +298,17 @@ class ExchangeService:
         if person.birth_date:
             hits = self._records.find_dossiers(DossierQuery(name=person.official_name,
                                                             birth_date=person.birth_date.isoformat(), limit=5))
-            # same name and birth date, and no other AHV number: a dossier of another person is never taken
+            # same name and birth date, and no other AHV number: a dossier of another person is never
+            # taken. The first names too (a twin has the surname and the birth date), where both know them
             exact = [d for d in hits if fold(d.surname) == fold(person.official_name)
+                     and not (person.first_name and d.given_names and _other_first_names(person, d))
                      and not (person.vn and d.reference_numbers.get("ahvNumber")
                               and normalise_reference(d.reference_numbers["ahvNumber"]) != person.vn)]
+            if len(exact) == 1 and placeholder_birth_date(person.birth_date):
+                # 1 January: registered for an unknown birthday, shared by strangers of that name and year
+                return None, [DossierCandidate(dossier_id=exact[0].dossier_id, score=0.5,
+                                               reason="surname and birth date match, but 1 January: often a "
+                                                      "birthday unknown")]
             if len(exact) == 1:
                 dossier = exact[0]
                 if person.vn and "ahvNumber" not in dossier.reference_numbers:
@@ -528,3 +537,10 @@ class ReceiptService:
                                receipt=Receipt(status_code=code, status_info=info, received_at=now))
 
         return self._ledger.change(message_id, decide)
+
+
+def _other_first_names(person: EventPerson, dossier: Dossier) -> bool:
+    """Do the event's first names name someone else than the dossier's (spelling-aware, as for
+    documents: logic.identity.name_match)? A dossier may know a middle name the register lacks."""
+    match = name_match(person.official_name, person.first_name, dossier.surname, dossier.given_names)
+    return match.conflict or match.score < ATTACH_SCORE
