@@ -219,6 +219,14 @@ def test_a_twin_without_a_dossier_is_not_filed_with_her_sister() -> None:
     assert "ahvNumber" not in w.records.get_dossier("D-SISTER").reference_numbers  # type: ignore[union-attr]
 
 
+def test_a_register_knowing_a_further_first_name_is_the_same_person() -> None:
+    w = World()
+    person = replace(event_person(8), given_names="Khaled Samir")
+    w.records.create_dossier(Dossier(dossier_id="D-KHALED", surname=person.surname, given_names="Chaled",
+                                     birth_date=person.birth_date, created_at=NOW))
+    assert w.arrive(person_event(person, 0)).dossier_id == "D-KHALED"
+
+
 def test_surname_and_1_january_go_to_a_caseworker() -> None:
     w = World()
     person = replace(event_person(7), birth_date=date(1990, 1, 1))

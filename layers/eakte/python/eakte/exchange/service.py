@@ -29,7 +29,7 @@ from eakte.exchange.schemas import ECH_0020_V3, ECH_0090_V2, SCHEMA_OF_NAMESPACE
 from eakte.logic.addresses import address_key
 from eakte.logic.api_service import BadRequestError, safe_filename
 from eakte.logic.dossiers import update_dossier, with_reference
-from eakte.logic.identity import ATTACH_SCORE, name_match, placeholder_birth_date
+from eakte.logic.identity import name_match, placeholder_birth_date
 from eakte.logic.inspection import Inspection, Rejection, inspect
 from eakte.logic.intake import Buckets
 from eakte.logic.names import fold, normalise_reference
@@ -540,7 +540,7 @@ class ReceiptService:
 
 
 def _other_first_names(person: EventPerson, dossier: Dossier) -> bool:
-    """Do the event's first names name someone else than the dossier's (spelling-aware, as for
-    documents: logic.identity.name_match)? A dossier may know a middle name the register lacks."""
-    match = name_match(person.official_name, person.first_name, dossier.surname, dossier.given_names)
-    return match.conflict or match.score < ATTACH_SCORE
+    """Do the event's first names name someone else than the dossier's: each side has a name the
+    other lacks (spelling-aware, as for documents: logic.identity.name_match)? One side knowing a
+    further first name is the same person (a passport's 'Rami', the register's 'Rami Khaled')."""
+    return name_match(person.official_name, person.first_name, dossier.surname, dossier.given_names).conflict
