@@ -17,9 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from eakte.local.resources import free_port
 from eakte.settings import LOCAL_HOST
@@ -83,25 +81,6 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-class OneUploadAtATime:
-    """WSGI wrapper: browser-form uploads (presigned POST, multipart/form-data) are handled one at a
-    time; every other request stays concurrent. Under concurrent uploads moto stored one upload's
-    bytes under another's key: clean-clone chaos runs found a 760x190 PNG of 6258 bytes where 6106
-    were posted, and a PNG where a 324-byte file was posted (tests/e2e/test_chaos.py keeps the
-    evidence). The race is in the emulator: S3 keeps each POST's body with its key."""
-
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
-        self._app = app
-        self._lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "POST" and \
-                str(environ.get("CONTENT_TYPE", "")).startswith("multipart/form-data"):
-            with self._lock:  # the body read and the response built inside
-                return list(self._app(environ, start_response))
-        return self._app(environ, start_response)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m eakte.local.moto_process", description=__doc__)
     parser.add_argument("--port", type=int, required=True)
@@ -110,13 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     if args.parent:
         threading.Thread(target=_exit_with_parent, args=(args.parent,), daemon=True).start()
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from werkzeug.serving import run_simple
+    from moto.server import main as moto_main
 
-    # what moto's own `moto_server` runs, its app wrapped; loopback only
-    os.environ.setdefault("MOTO_PORT", str(args.port))
-    app = OneUploadAtATime(DomainDispatcherApplication(create_backend_app))
-    run_simple(LOCAL_HOST, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    moto_main(["--host", LOCAL_HOST, "--port", str(args.port)])  # loopback only
 
 
 if __name__ == "__main__":
