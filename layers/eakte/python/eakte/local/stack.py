@@ -30,7 +30,13 @@ from eakte.settings import API, CONSUMED_STAGES, LOCAL_AUDIENCE, LOCAL_HOST, STA
 
 MAX_API_BODY = 1024 * 1024  # our JSON bodies are small; API Gateway itself stops at 10 MB
 LOCAL_WORKERS = 2  # per stage: this machine has two cores, Tesseract uses them fully
-API_CONTAINERS = 4
+# One: Powertools' resolver keeps the current request on its *class* (BaseRouter.current_event),
+# shared by every API module instance in this process. With four "containers" serving at once, a
+# request was now and then resolved with another's event: under the chaos test's load an upload's
+# bytes went to the key (and declared size) of another request's POST /api/uploads. In Lambda each
+# process handles one event at a time, so this holds only for the local runtime, which serves one
+# API request at a time (tests/unit/test_local_api.py checks the premise).
+API_CONTAINERS = 1
 
 
 def repo_root() -> Path:
@@ -97,8 +103,7 @@ class LocalStack:
 
     @contextmanager
     def api_container(self) -> Iterator[ModuleType]:
-        # Powertools' resolver keeps the current request on the app object, so one
-        # "container" serves one request at a time, as in Lambda.
+        # a container serves one request at a time, as in Lambda (and see API_CONTAINERS)
         module = self._api_pool.get()
         try:
             yield module
