@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 
 PYTHON_VERSION = "3.12"  # of infra.bundling.RUNTIME: pip picks cp312 wheels, bytecode is cpython-312
@@ -13,6 +14,7 @@ CACHE_TAG = "cpython-" + PYTHON_VERSION.replace(".", "")
 LAMBDA_PYTHON_ENV = "EAKTE_LAMBDA_PYTHON"
 
 
+@cache  # probed once per process: each LayerBundler and the tests' skip conditions ask
 def lambda_python() -> str | None:
     """An interpreter of the Lambda runtime's Python version on this machine, or None."""
     candidates = [os.environ.get(LAMBDA_PYTHON_ENV), shutil.which(f"python{PYTHON_VERSION}"),
