@@ -118,6 +118,10 @@ def test_birth_relation() -> None:
     assert birth_relation(d, date(1991, 3, 15)) == "near"
     assert birth_relation(date(1991, 3, 4), date(1991, 4, 3)) == "near"  # day and month swapped
     assert birth_relation(d, date(1985, 7, 2)) == "differs"
+    # one day apart across a digit boundary (two digits differ): a register's date conversion
+    assert birth_relation(date(2008, 3, 9), date(2008, 3, 10)) == "near"
+    assert birth_relation(date(1990, 4, 30), date(1990, 5, 1)) == "near"
+    assert birth_relation(date(2008, 3, 9), date(2008, 3, 11)) == "differs"  # two days: another date
 
 
 def test_ahv_check_digit() -> None:
@@ -146,6 +150,16 @@ def test_reference_contradicted_by_birth_date_goes_to_inbox() -> None:
     r = resolve(p, {"ahvNumber": [RAMI]}, [RAMI])
     assert r.dossier_id is None and r.outcome == "reference_conflict"
     assert r.candidates[0].dossier_id == "D-RAMI" and "contradicts" in r.candidates[0].reason
+
+
+def test_a_number_and_the_names_outweigh_a_birth_date_one_day_off() -> None:
+    # 9 and 10 March differ in two digits, but by one day: near, like a one-digit misread
+    ten = dossier("D-TEN", "Othman", "Huda Samira", "2008-03-09", **{"zemisNumber": "47369606"})
+    p = person("Othmam", "Houda Samira", "2008-03-10", references={"zemisNumber": "47369606"})
+    r = resolve(p, {"zemisNumber": [ten]}, [ten])
+    assert r.dossier_id == "D-TEN" and r.outcome == "reference"
+    two_days = person("Othmam", "Houda Samira", "2008-03-11", references={"zemisNumber": "47369606"})
+    assert resolve(two_days, {"zemisNumber": [ten]}, [ten]).outcome == "reference_conflict"
 
 
 def test_unvalidated_reference_needs_corroboration() -> None:

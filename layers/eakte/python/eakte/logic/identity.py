@@ -297,14 +297,17 @@ def placeholder_birth_date(d: date | None) -> bool:
 
 
 def birth_relation(a: date | None, b: date | None) -> str:
-    """'same', 'unknown', 'near' (one digit off, or day and month swapped) or 'differs'."""
+    """'same', 'unknown', 'near' (one digit off, day and month swapped, or one day apart) or
+    'differs'. One day apart: a date carried over from the evening before or converted across a
+    time zone by a register's software (9 vs 10 March is two digits, but one day)."""
     if a is None or b is None:
         return "unknown"
     if a == b:
         return "same"
     sa, sb = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
     if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1 or (a.year == b.year and a.month == b.day
-                                                                   and a.day == b.month):
+                                                                   and a.day == b.month) \
+            or abs((a - b).days) == 1:
         return "near"
     return "differs"
 
@@ -431,11 +434,12 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
 
 
 def _misread_day(person: PersonData, s: Scored) -> bool:
-    """The birth dates differ by one digit of the day or month (or day and month swapped), the
-    year the same: an OCR slip or a typing error. A year one digit off may be a father's or a
-    son's of the same name, so it never counts as a misread here; nor does a date from an MRZ
-    that passed its check digits, which was read right. Never enough on its own: people of one
-    name born days apart are rare, but not rare enough among the many who share a name."""
+    """The birth dates differ by one digit of the day or month (or day and month swapped, or by
+    one day), the year the same: an OCR slip, a typing error or a register's date conversion. A
+    year one digit off may be a father's or a son's of the same name, so it never counts as a
+    misread here; nor does a date from an MRZ that passed its check digits, which was read right.
+    Never enough on its own: people of one name born days apart are rare, but not rare enough
+    among the many who share a name."""
     return s.birth == "near" and "birthDate" not in person.validated and person.birth_date is not None \
         and s.dossier.birth_date is not None and person.birth_date.year == s.dossier.birth_date.year
 
