@@ -57,6 +57,7 @@ from eakte.models.document import (  # noqa: E402
     Submission,
     SubmissionKind,
 )
+from eakte.recognition.fields import AHV_CONFIDENCE  # noqa: E402
 from samples.identities import CATEGORIES, IdDocument, IdPerson, identity_corpus  # noqa: E402
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
@@ -103,7 +104,9 @@ def _document(i: int, d: IdDocument) -> Document:
         fields["address"] = f(d.address, FieldSource.TEXT, 0.75)
     for name, value in d.references.items():
         mrz = name == "documentNumber" and d.mrz_validated
-        fields[name] = f(value, FieldSource.MRZ if mrz else FieldSource.TEXT, 0.99 if mrz else 0.75)
+        # as recognition.fields reads them: an AHV number alone on the page with its check digit
+        fields[name] = f(value, FieldSource.MRZ if mrz else FieldSource.TEXT,
+                         0.99 if mrz else AHV_CONFIDENCE if name == "ahvNumber" else 0.75)
     if d.category in CATEGORIES:
         doc_type = DocumentType(CATEGORIES[d.category].document_type)
     else:  # legacy profile: no category, a fixed share of passports

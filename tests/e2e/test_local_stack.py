@@ -117,9 +117,9 @@ def test_a_payslip_naming_only_its_employee_is_filed_by_the_person_named_at_uplo
                                  "Nettolohn CHF 4'929.60"]), "PNG")
     municipality = stack.token("gemeinde-user", ["municipality"], municipality="bfs-230")
 
-    def filed(concerns: dict[str, str] | None) -> dict:
-        started = stack.start_upload(municipality, "lohn.png", "image/png", len(payslip), concerns=concerns)
-        stack.post_form(started["upload"], "lohn.png", payslip, "image/png")
+    def filed(concerns: dict[str, str] | None, scan: bytes = payslip) -> dict:
+        started = stack.start_upload(municipality, "lohn.png", "image/png", len(scan), concerns=concerns)
+        stack.post_form(started["upload"], "lohn.png", scan, "image/png")
         view = stack.wait(municipality, started["submissionId"], timeout_s=180)
         return stack.get(reader, f"/api/documents/{view['documents'][0]['documentId']}")
 
@@ -137,3 +137,22 @@ def test_a_payslip_naming_only_its_employee_is_filed_by_the_person_named_at_uplo
     next_month = filed(None)
     assert next_month["status"] == "INDEXED" and next_month["dossierId"] == dossier_id
     assert "known at the address shown" in next_month["candidates"][0]["reason"]
+
+    # a payslip with the birth date and the AHV number is filed by name and birth date and teaches
+    # the dossier the number; a later one that shows the name and the number only is filed by it
+    ahv = "756.8800.1234.64"  # no other test or sample uses it
+
+    def payslip_with(*lines: str) -> bytes:
+        return encode(text_image(["Brunner Haustechnik GmbH", "Industriestrasse 21, 8404 Winterthur", "",
+                                  "Herr", "Tesfalem Gebrekidan", "", "Lohnabrechnung April 2026", *lines,
+                                  "Monatslohn brutto CHF 5'600.00", "Nettolohn CHF 4'929.60"]), "PNG")
+
+    teaching = filed(None, payslip_with("Geburtsdatum: 11.02.1993", f"AHV-Nr.: {ahv}"))
+    assert teaching["status"] == "INDEXED" and teaching["dossierId"] == dossier_id
+    assert teaching["fields"]["ahvNumber"]["value"] == ahv
+    learnt = stack.get(reader, f"/api/dossiers/{dossier_id}")
+    assert learnt["referenceNumbers"]["ahvNumber"] == ahv
+    assert learnt["referenceSources"]["ahvNumber"] == teaching["documentId"]
+    by_number = filed(None, payslip_with(f"AHV-Nr.: {ahv}"))
+    assert by_number["status"] == "INDEXED" and by_number["dossierId"] == dossier_id
+    assert by_number["candidates"][0]["reason"].startswith("ahvNumber matches")

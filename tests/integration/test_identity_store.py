@@ -9,6 +9,7 @@ import pytest
 from eakte.adapters.aws import DynamoRecordStore
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue
 from eakte.errors import ConflictError
+from eakte.logic.dossiers import update_dossier, with_reference, without_references_from
 from eakte.logic.intake import Buckets
 from eakte.logic.names import name_keys
 from eakte.logic.stages import IndexStage
@@ -104,6 +105,25 @@ def test_addresses_a_dossier_knows_are_items_of_their_own(h: Harness) -> None:
     assert store.dossier_addresses("D-IT-ADDR") == [("Integrationsweg 7, 3999 Teststadt", "DOC-1")]
     # the dossier itself is untouched (a team change beside it loses nothing), its documents unaffected
     assert store.get_dossier("D-IT-ADDR") == dossier and store.documents_of_dossier("D-IT-ADDR") == []
+    # a correction moved DOC-1 elsewhere: the address it taught is forgotten, the lookup with it
+    assert store.forget_dossier_addresses("D-IT-ADDR", "DOC-9") == []
+    assert store.forget_dossier_addresses("D-IT-ADDR", "DOC-1") == [key]
+    assert store.dossier_addresses("D-IT-ADDR") == [] and store.dossiers_at(key, 10) == ["D-IT-ADDR-2"]
+    assert store.dossier_addresses("D-IT-ADDR-2") == [("Integrationsweg 7, 3999 Teststadt", "DOC-3")]
+
+
+def test_a_learnt_number_and_its_source_are_stored_and_found(h: Harness) -> None:
+    store = DynamoRecordStore(h.aws.client("dynamodb"), h.aws.names.table)
+    store.create_dossier(Dossier(dossier_id="D-IT-LEARN", surname="Gebremedhin", given_names="Yonas",
+                                 created_at=NOW))
+    ahv = "756.8800.1234.57"  # no other test or sample uses it
+    learnt = update_dossier(store, "D-IT-LEARN", lambda d: with_reference(d, "ahvNumber", ahv, "DOC-IT-L1"))
+    assert learnt is not None and learnt.reference_sources == {"ahvNumber": "DOC-IT-L1"}
+    assert [d.dossier_id for d in store.find_dossiers(DossierQuery(reference=ahv))] == ["D-IT-LEARN"]
+    forgot = update_dossier(store, "D-IT-LEARN", lambda d: without_references_from(d, "DOC-IT-L1"))
+    assert forgot is not None and forgot.reference_numbers == {} and forgot.reference_sources == {}
+    # its lookup key may stay behind; it points at a dossier that no longer holds the number
+    assert store.find_dossiers(DossierQuery(reference=ahv)) == []
 
 
 def test_dossier_writes_are_conditional_on_the_version_read(h: Harness) -> None:

@@ -58,7 +58,7 @@ def test_a_change_beside_another_keeps_both() -> None:
     """The lost update this prevents: learning an AHV number while the team changes."""
     store = _Interleaving()
     store.create_dossier(_dossier(team="north"))
-    after = update_dossier(store, "D-V1", lambda d: with_reference(d, "ahvNumber", "756.1234.5678.97"))
+    after = update_dossier(store, "D-V1", lambda d: with_reference(d, "ahvNumber", "756.1234.5678.97", "DOC-1"))
     assert after is not None
     assert after.team == "south" and after.reference_numbers == {"ahvNumber": "756.1234.5678.97"}
     assert after.version == 2 and store.get_dossier("D-V1") == after
@@ -67,7 +67,7 @@ def test_a_change_beside_another_keeps_both() -> None:
 def test_nothing_to_change_writes_nothing() -> None:
     store = MemoryRecordStore()
     store.create_dossier(_dossier(reference_numbers={"ahvNumber": "756.1234.5678.97"}))
-    after = update_dossier(store, "D-V1", lambda d: with_reference(d, "ahvNumber", "756.9217.0769.85"))
+    after = update_dossier(store, "D-V1", lambda d: with_reference(d, "ahvNumber", "756.9217.0769.85", "DOC-2"))
     assert after is not None and after.version == 0  # a number learnt once is not replaced
     assert after.reference_numbers == {"ahvNumber": "756.1234.5678.97"}
     assert update_dossier(store, "D-NONE", lambda d: d) is None

@@ -149,6 +149,17 @@ describe("dossier: federal messages and team", () => {
     expect(list.textContent).toContain("aus Dokument DOC-7");
   });
 
+  it("shows the document a learnt number came from", async () => {
+    const known = { ...dossier, referenceNumbers: { ahvNumber: "756.1234.5678.97", zemisNumber: "12345678" },
+      referenceSources: { ahvNumber: "DOC-9" } };
+    renderWith(<DossierScreen dossierId="D-1" />, { api: fakeApi({ "GET /api/dossiers/D-1": known }),
+      session: caseworker });
+    const refs = await screen.findByTestId("references");
+    expect(refs.textContent).toContain("756.1234.5678.97 (aus Dokument DOC-9)");
+    expect(refs.textContent).toContain("12345678");
+    expect(refs.textContent.match(/aus Dokument/g)).toHaveLength(1);  // the ZEMIS number came with the dossier
+  });
+
   it("offers the form only to caseworkers and team leads", async () => {
     const api = fakeApi({ "GET /api/dossiers/D-1": dossier });
     renderWith(<DossierScreen dossierId="D-1" />, { api, session: { subject: "x", groups: ["auditor"] } });

@@ -72,7 +72,12 @@ export function DossierScreen({ dossierId }) {
           <h3>{t("person.refs")}</h3>
           <dl class="facts" data-testid="references">
             {Object.entries(dossier.referenceNumbers ?? {}).map(([k, v]) => (
-              [<dt key={`${k}-k`}>{fieldLabel(t, k)}</dt>, <dd key={`${k}-v`} class="mono">{v}</dd>]
+              [<dt key={`${k}-k`}>{fieldLabel(t, k)}</dt>,
+               <dd key={`${k}-v`}><span class="mono">{v}</span>
+                 {dossier.referenceSources?.[k] && (
+                   <> <span class="hint">({t("person.refFrom", { id: dossier.referenceSources[k] })})</span></>
+                 )}
+               </dd>]
             ))}
           </dl>
           {dossier.addresses?.length > 0 && (

@@ -160,6 +160,11 @@ class RecordStore(ABC):
     def dossier_addresses(self, dossier_id: str) -> list[tuple[str, str]]:
         """(address as shown, source document) for each address the dossier knows."""
 
+    @abstractmethod
+    def forget_dossier_addresses(self, dossier_id: str, source: str) -> list[str]:
+        """Forget the addresses the dossier learnt from `source` (a document filed there wrongly);
+        returns their keys."""
+
 
 class AuditTrail(ABC):
     """Append-only record of reads and changes of personal data."""

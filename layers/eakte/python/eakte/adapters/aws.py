@@ -395,6 +395,20 @@ class DynamoRecordStore(RecordStore):
                                                                  ":s": {"S": "ADDR#"}})
         return [(i["address"]["S"], i["source"]["S"]) for i in items]
 
+    def forget_dossier_addresses(self, dossier_id: str, source: str) -> list[str]:
+        items = self._query("pk = :p AND begins_with(sk, :s)", {":p": {"S": f"DOS#{dossier_id}"},
+                                                                 ":s": {"S": "ADDR#"}})
+        keys = [i["sk"]["S"].removeprefix("ADDR#") for i in items if i["source"]["S"] == source]
+        for key in keys:
+            # the lookup first (identity resolution trusts it); the dossier's entry, which listed
+            # the key, last: after a failure in between, forgetting again finds the key again
+            for pk, sk in ((f"LOOKUP#ADDR#{key}", dossier_id), (f"DOS#{dossier_id}", f"ADDR#{key}")):
+                try:
+                    self._ddb.delete_item(TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": sk}})
+                except ClientError as e:
+                    raise translate_client_error(e, "forget dossier address") from e
+        return keys
+
     def get_dossier(self, dossier_id: str) -> Dossier | None:
         body = self._get_body(f"DOS#{dossier_id}", "DOS")
         return Dossier.model_validate_json(body) if body else None

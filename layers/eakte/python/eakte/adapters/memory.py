@@ -189,6 +189,13 @@ class MemoryRecordStore(RecordStore):
     def dossier_addresses(self, dossier_id: str) -> list[tuple[str, str]]:
         return list(self.addresses.get(dossier_id, {}).values())
 
+    def forget_dossier_addresses(self, dossier_id: str, source: str) -> list[str]:
+        known = self.addresses.get(dossier_id, {})
+        keys = [k for k, (_, src) in known.items() if src == source]
+        for k in keys:
+            del known[k]
+        return keys
+
     def _name_keys(self, d: Dossier) -> set[str]:
         names = (d.surname, d.given_names)
         if names not in self._name_key_cache:

@@ -314,7 +314,8 @@ class ExchangeService:
                 if person.vn and "ahvNumber" not in dossier.reference_numbers:
                     # the message's person data is authoritative: the dossier learns the AHV number
                     ahv = format_ahv(person.vn)
-                    update_dossier(self._records, dossier.dossier_id, lambda d: with_reference(d, "ahvNumber", ahv))
+                    update_dossier(self._records, dossier.dossier_id,
+                                   lambda d: with_reference(d, "ahvNumber", ahv, doc.document_id))
                 return dossier.dossier_id, [DossierCandidate(dossier_id=dossier.dossier_id, score=0.95,
                                                               reason="surname and birth date match")]
             if len(exact) > 1:

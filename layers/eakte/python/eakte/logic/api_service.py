@@ -16,6 +16,7 @@ from eakte.logic.dossiers import update_dossier
 from eakte.logic.identity import ahv_valid
 from eakte.logic.inspection import media_type_of_declared, media_type_of_filename
 from eakte.logic.intake import Buckets, UploadKey, allowed_media_types, max_bytes
+from eakte.logic.learning import CORRECTED, forget_learnt_from, learn_from_document
 from eakte.logic.names import normalise_reference
 from eakte.logic.page_images import cached_page_image
 from eakte.logic.teams import ScopedRecords, dossier_team, require_teamlead, scope_of
@@ -314,7 +315,8 @@ class ApiService:
         addresses = [KnownAddress(address=a, source=src)
                      for a, src in reader.records.dossier_addresses(dossier.dossier_id)]
         return DossierView(**_dossier_summary(dossier).model_dump(), sex=dossier.sex,
-                           created_at=dossier.created_at, addresses=addresses, documents=documents)
+                           created_at=dossier.created_at, addresses=addresses,
+                           reference_sources=dossier.reference_sources, documents=documents)
 
     def change_dossier(self, principal: Principal, dossier_id: str, change: DossierChange) -> DossierView:
         """A team lead moves a dossier (and its documents waiting in the inbox) to another team."""
@@ -360,6 +362,12 @@ class ApiService:
         if dossier_id:
             update |= {"status": DocumentStatus.INDEXED, "reason": None, "reason_detail": None}
         corrected = doc.model_copy(update=update)
+        if target is not None and target.dossier_id != doc.dossier_id:
+            # before the save, like the index stage: a repeated request does it again (idempotent).
+            # Forgetting first frees a number the wrong dossier learnt for the right one to learn.
+            if doc.dossier_id:
+                forget_learnt_from(self._records, doc.dossier_id, doc.document_id)
+            learn_from_document(self._records, corrected, target.dossier_id, CORRECTED)
         self._records.save_document(corrected, expected_status=doc.status)
         # the audit event doubles as the training record: what the machine said, what the human set
         self._record(principal, AuditAction.CORRECT_DOCUMENT, document_id, dossier_id, correction.reason,

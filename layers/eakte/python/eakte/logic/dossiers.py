@@ -35,9 +35,22 @@ def update_dossier(records: RecordStore, dossier_id: str, change: Callable[[Doss
     raise ConflictError(f"dossier {dossier_id} kept changing: {attempts} attempts lost")
 
 
-def with_reference(dossier: Dossier, name: str, value: str) -> Dossier | None:
-    """The dossier knowing the reference number `name` (a change for update_dossier); None if it
-    knows one already: a lifelong number learnt once is not replaced by a later document."""
+def with_reference(dossier: Dossier, name: str, value: str, source: str) -> Dossier | None:
+    """The dossier knowing the reference number `name`, learnt from `source` (a change for
+    update_dossier); None if it knows one already: a lifelong number learnt once is not replaced
+    by a later document."""
     if name in dossier.reference_numbers:
         return None
-    return dossier.model_copy(update={"reference_numbers": {**dossier.reference_numbers, name: value}})
+    return dossier.model_copy(update={"reference_numbers": {**dossier.reference_numbers, name: value},
+                                      "reference_sources": {**dossier.reference_sources, name: source}})
+
+
+def without_references_from(dossier: Dossier, source: str) -> Dossier | None:
+    """The dossier without the numbers it learnt from `source` (a change for update_dossier);
+    None if it learnt none from there."""
+    learnt = {n for n, src in dossier.reference_sources.items() if src == source}
+    if not learnt:
+        return None
+    return dossier.model_copy(update={
+        "reference_numbers": {n: v for n, v in dossier.reference_numbers.items() if n not in learnt},
+        "reference_sources": {n: src for n, src in dossier.reference_sources.items() if n not in learnt}})

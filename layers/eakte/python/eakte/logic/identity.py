@@ -74,6 +74,8 @@ LIFELONG_REFERENCES = ("ahvNumber", "zemisNumber", "azrNumber")  # not documentN
 REFERENCE_FIELDS = ("ahvNumber", "zemisNumber", "azrNumber", "dossierNumber", "documentNumber")
 DOSSIER_REFERENCE = "dossierNumber"
 VALIDATED_MRZ_CONFIDENCE = 0.99  # recognition.fields.MRZ_VALID: every MRZ check digit passed
+# recognition.fields.AHV_REPAIRED: the page's only AHV number (with several, none is validated)
+OWN_AHV_CONFIDENCE = 0.9
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -253,7 +255,9 @@ class PersonData:
 
         refs = {n: v for n in REFERENCE_FIELDS if (v := value(n))}
         validated = set()
-        if "ahvNumber" in refs and ahv_valid(refs["ahvNumber"]):
+        shown_ahv = fields.get("ahvNumber")
+        if "ahvNumber" in refs and ahv_valid(refs["ahvNumber"]) and shown_ahv is not None \
+                and shown_ahv.confidence >= OWN_AHV_CONFIDENCE:
             validated.add("ahvNumber")
         for name in ("documentNumber", "birthDate"):  # read from an MRZ that passed every check
             read = fields.get(name)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
-from eakte.logic.addresses import address_key
 from eakte.logic.identity import (
     COLLECTIVE_ADDRESS,
     DOSSIER_REFERENCE,
@@ -25,6 +24,7 @@ from eakte.logic.identity import (
     with_declared,
 )
 from eakte.logic.intake import Buckets, hand_on
+from eakte.logic.learning import learn_from_document
 from eakte.logic.names import name_keys
 from eakte.logic.ocr_text import OcrText, parse_ocr
 from eakte.logic.ocr_words import dumps as dump_words
@@ -237,8 +237,6 @@ class ClassifyStage(StageBase):
 
 
 _DOSSIER_NS = uuid.UUID("0b6f4cde-96d2-4c1c-8f0b-8b7a7f0f5a11")
-# outcomes that identify the person with certainty: the address the document shows is theirs
-LEARNS_ADDRESS = frozenset({"reference", "name_and_birth_date", "declared", "new_dossier"})
 _CANDIDATE_LIMIT = 50  # dossiers read per lookup; a full page means "maybe more": no attachment by name
 
 
@@ -278,20 +276,14 @@ class IndexStage(StageBase):
             ("low_confidence" if not confident else "no_dossier_match"),
             "reason_detail": None, "stage_seconds": self.elapsed(doc, started),
         })
-        if status is DocumentStatus.INDEXED and dossier_id and resolution.outcome in LEARNS_ADDRESS:
-            self._learn_address(doc, dossier_id)  # before the save: a retry after a failed save learns it again
+        if status is DocumentStatus.INDEXED and dossier_id:
+            # before the save: a retry after a failed save learns it again
+            learn_from_document(self._records, doc, dossier_id, resolution.outcome)
         try:
             self.save(doc, indexed)
         except ConflictError:
             return self._records.get_document(doc.document_id)
         return indexed
-
-    def _learn_address(self, doc: Document, dossier_id: str) -> None:
-        """A document filed with certainty that shows its person's address: the dossier knows it
-        from now on (and a later letter with only the name and that address finds its person)."""
-        shown = doc.fields.get("address")
-        if shown is not None and (key := address_key(shown.value)) is not None:
-            self._records.add_dossier_address(dossier_id, key, shown.value, doc.document_id)
 
     def _resolve(self, doc: Document) -> Resolution:
         """Reference numbers first, then name + birth date, then name + an address the dossier
@@ -367,6 +359,8 @@ class IndexStage(StageBase):
                 dossier_id=dossier_id, surname=person.surname, given_names=person.given_names,
                 birth_date=person.birth_date, nationality=person.nationality,
                 sex=person.sex, reference_numbers=references,
+                # learnt from the opening document: moved out by a correction, it takes them along
+                reference_sources=dict.fromkeys(references, doc.document_id),
                 created_at=self._clock(), created_from=doc.document_id, team=team_of_tenant(doc.tenant),
             ))
         return dossier_id

@@ -181,6 +181,8 @@ class DossierView(DossierSummary):
     created_at: datetime
     addresses: list[KnownAddress] = Field(default_factory=list, description="where the person is known to "
                                           "live or have lived, learnt from documents filed with certainty")
+    reference_sources: dict[str, str] = Field(default_factory=dict, description="the document (or federal "
+                                              "message) each reference number was learnt from")
     documents: list[DocumentSummary]
 
 

@@ -223,6 +223,9 @@ class Dossier(CamelModel):
     nationality: str | None = None
     sex: str | None = None
     reference_numbers: dict[str, str] = Field(default_factory=dict)
+    # where a number learnt after opening comes from (the document or federal message that showed
+    # it): a correction that moves that document out of the dossier forgets the number again
+    reference_sources: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
     created_from: str | None = None  # document that opened the dossier
     team: str | None = None  # owning team (eakte.logic.teams); None: opened before teams, DEFAULT_TEAM

@@ -37,6 +37,7 @@ TEXT_WEAK = 0.5  # unlabelled guesses (an employer from a company-looking line)
 AGREEMENT_BONUS = 0.05
 AHV_CONFIDENCE = 0.97  # EAN-13 check digit passed
 AHV_REPAIRED = 0.9  # ... after an O/0-style repair
+AHV_AMONG_OTHERS = 0.5  # the page shows more than one valid AHV number: which is the person's is open
 AZR_CONFIDENCE = 0.6  # pattern only: the AZR number has no public check digit
 ZEMIS_CONFIDENCE = 0.7
 DOSSIER_NUMBER_CONFIDENCE = 0.75  # a distinctive shape, but no check digit
@@ -641,13 +642,22 @@ def ean13_ok(digits: str) -> bool:
 
 
 def _ahv(text: str) -> ExtractedField | None:
+    """The first valid AHV number on the page. A page with several (a family's insurance card, a
+    decision naming the spouse) gives it AHV_AMONG_OTHERS: the number exists, but it may not be the
+    person's, so it is not taken as theirs (logic.identity: validated) nor learnt by a dossier."""
+    found: dict[str, bool] = {}  # number -> read without repair
     for m in _AHV.finditer(text):
         raw = re.sub(r"[.\s]", "", m.group())
         digits = raw.translate(_AHV_DIGITS)
         if ean13_ok(digits):
-            formatted = f"{digits[:3]}.{digits[3:7]}.{digits[7:11]}.{digits[11:]}"
-            return _field(formatted, AHV_CONFIDENCE if raw == digits else AHV_REPAIRED)
-    return None
+            found[digits] = found.get(digits, False) or raw == digits
+    if not found:
+        return None
+    digits, clean = next(iter(found.items()))
+    formatted = f"{digits[:3]}.{digits[3:7]}.{digits[7:11]}.{digits[11:]}"
+    if len(found) > 1:
+        return _field(formatted, AHV_AMONG_OTHERS)
+    return _field(formatted, AHV_CONFIDENCE if clean else AHV_REPAIRED)
 
 
 # The office's dossier numbers (logic.stages: "D-" and 12 hexadecimal digits), as letters quote them
