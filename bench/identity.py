@@ -65,7 +65,7 @@ IDENTITY_SHARE = 0.3  # documents that are passports/ID cards (and may open a do
 
 
 def _dossier(p: IdPerson) -> Dossier:
-    refs = {"documentNumber": p.passport_no} | ({"ahvNumber": p.ahv} if p.ahv else {}) | \
+    refs = {"documentNumber": p.passport_no} | ({"ahvNumber": p.ahv} if p.ahv and p.ahv_known else {}) | \
         ({"zemisNumber": p.zemis} if p.zemis else {})
     return Dossier(dossier_id=f"D-{p.key}", surname=p.surname.canonical(), given_names=p.given.canonical(),
                    birth_date=p.birth_date, nationality=p.origin, sex=p.sex, reference_numbers=refs,
@@ -156,7 +156,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
             d.variation.split("+"))
         clean["all"] += is_clean
         truth = persons[d.person_key]
-        known = {truth.ahv, truth.zemis, truth.passport_no, f"D-{truth.key}"} - {None}
+        known = {truth.ahv if truth.ahv_known else None, truth.zemis, truth.passport_no, f"D-{truth.key}"} - {None}
         # more than a name: the resolver may attach only on these (a name alone never attaches)
         evidence = has_dossier and (bool(d.birth_date and d.given_names) or bool(known & set(d.references.values())))
         clean["evidence"] += evidence

@@ -159,6 +159,7 @@ class IdPerson:
     zemis: str | None = None  # ZEMIS personal number (8 digits, no public check digit)
     address: str | None = None  # where the person lives (typed profile, _addresses)
     address_known: bool = False  # ... and the dossier knows it from an earlier document
+    ahv_known: bool = True  # the dossier knows the AHV number (typed profile: _ahv_known)
 
 
 @dataclass
@@ -450,7 +451,19 @@ def identity_corpus(seed: int = 7, dossiers: int = 1200, documents: int = 2400,
         _declare(docs, persons, random.Random(f"declared-{seed}"))
         _quote_dossier_numbers(docs, persons, random.Random(f"dossier-number-{seed}"))
         _addresses(docs, persons, random.Random(f"addresses-{seed}"))
+        _ahv_known(persons, random.Random(f"ahv-known-{seed}"))
     return IdentityCorpus(persons, docs)
+
+
+AHV_KNOWN = 0.7  # of dossiers whose person has an AHV number
+
+
+def _ahv_known(persons: list[IdPerson], rng: random.Random) -> None:
+    """Whether each dossier knows its person's AHV number (AHV_KNOWN): the others were opened
+    before the person had one (an asylum seeker gets it with a first job) or came from the paper
+    files, and documents showing it teach it (logic.learning). Own random stream."""
+    for p in persons:
+        p.ahv_known = p.ahv is not None and p.has_dossier and rng.random() < AHV_KNOWN
 
 
 _STREETS = ("Bahnhofstrasse", "Hauptstrasse", "Zürcherstrasse", "Dorfstrasse", "Kirchweg", "Lindenstrasse",

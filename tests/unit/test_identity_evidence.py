@@ -253,6 +253,16 @@ def test_persons_live_somewhere_households_and_asylum_centres_share_addresses() 
     assert shown and not any(d.address for d in corpus.documents if d.category in {"passport", "birth_certificate"})
 
 
+def test_some_dossiers_do_not_know_their_persons_ahv_number_yet() -> None:
+    corpus = identity_corpus(seed=3, dossiers=400, documents=800)
+    with_ahv = [p for p in corpus.persons if p.ahv and p.has_dossier]
+    known = sum(p.ahv_known for p in with_ahv) / len(with_ahv)
+    assert 0.6 < known < 0.8  # AHV_KNOWN
+    assert not any(p.ahv_known for p in corpus.persons if not p.ahv or not p.has_dossier)
+    legacy = identity_corpus(seed=3, dossiers=400, documents=800, profile="legacy")
+    assert all(p.ahv_known for p in legacy.persons)  # as the first generator: every dossier knows it
+
+
 def test_legacy_profile_is_the_first_generator() -> None:
     corpus = identity_corpus(seed=7, dossiers=1200, documents=2400, profile="legacy")
     assert {d.category for d in corpus.documents} == {"unspecified"}
