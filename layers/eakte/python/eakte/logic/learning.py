@@ -45,6 +45,9 @@ def learn_from_document(records: RecordStore, doc: Document, dossier_id: str, ou
         value = person.references.get(name)
         if value is None or name not in person.validated:
             continue
+        known = records.get_dossier(dossier_id)
+        if known is None or name in known.reference_numbers:
+            continue  # filed by this number, or knows another one (kept: with_reference)
         if any(d.dossier_id != dossier_id for d in records.find_dossiers(DossierQuery(reference=value, limit=2))):
             continue  # another person's number (the resolution did not file by it): not this one's
         update_dossier(records, dossier_id, lambda d, n=name, v=value: with_reference(d, n, v, doc.document_id))
