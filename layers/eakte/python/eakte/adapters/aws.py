@@ -390,15 +390,16 @@ class DynamoRecordStore(RecordStore):
     def dossiers_at(self, key: str, limit: int) -> list[str]:
         return sorted(self._ids(f"LOOKUP#ADDR#{key}"))[:limit]
 
+    def _address_items(self, dossier_id: str) -> list[dict[str, Any]]:
+        return self._query("pk = :p AND begins_with(sk, :s)", {":p": {"S": f"DOS#{dossier_id}"},
+                                                                ":s": {"S": "ADDR#"}})
+
     def dossier_addresses(self, dossier_id: str) -> list[tuple[str, str]]:
-        items = self._query("pk = :p AND begins_with(sk, :s)", {":p": {"S": f"DOS#{dossier_id}"},
-                                                                 ":s": {"S": "ADDR#"}})
-        return [(i["address"]["S"], i["source"]["S"]) for i in items]
+        return [(i["address"]["S"], i["source"]["S"]) for i in self._address_items(dossier_id)]
 
     def forget_dossier_addresses(self, dossier_id: str, source: str) -> list[str]:
-        items = self._query("pk = :p AND begins_with(sk, :s)", {":p": {"S": f"DOS#{dossier_id}"},
-                                                                 ":s": {"S": "ADDR#"}})
-        keys = [i["sk"]["S"].removeprefix("ADDR#") for i in items if i["source"]["S"] == source]
+        keys = [i["sk"]["S"].removeprefix("ADDR#") for i in self._address_items(dossier_id)
+                if i["source"]["S"] == source]
         for key in keys:
             # the lookup first (identity resolution trusts it); the dossier's entry, which listed
             # the key, last: after a failure in between, forgetting again finds the key again
