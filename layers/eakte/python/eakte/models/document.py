@@ -223,8 +223,8 @@ class Dossier(CamelModel):
     nationality: str | None = None
     sex: str | None = None
     reference_numbers: dict[str, str] = Field(default_factory=dict)
-    # where a number learnt after opening comes from (the document or federal message that showed
-    # it): a correction that moves that document out of the dossier forgets the number again
+    # where each number came from (the document or federal message that showed it; for the numbers
+    # a dossier was opened with, the opening document): moving that document out forgets the number
     reference_sources: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
     created_from: str | None = None  # document that opened the dossier
