@@ -209,9 +209,20 @@ def _near_token(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < COMPATIBLE_MIN_LENGTH:
         return False
+    if _ch_read_as_eh(a, b):
+        return True
     limit = 2 if min(len(a), len(b)) >= 8 else 1
     return any(len(x) == len(y) and sum(p != q for p, q in zip(x, y, strict=True)) <= limit
                for x, y in ((a, b), (skeleton(a), skeleton(b))))
+
+
+def _ch_read_as_eh(read: str, known: str) -> bool:
+    """'Krawtsehenko' for Kravchenko: the OCR took the c of a ch (sch, tsch: how German spells
+    ч, ш) for an e, which changes the transliteration key by more than a letter. Undone only
+    before an h, and only here, where a number already identifies the person: undoing any e into
+    a c would let 'Hussein' key like 'Hassan' (token_similarity never does it)."""
+    return any(read[i:i + 2] == "eh" and skeleton(glue_abd(read[:i] + "c" + read[i + 1:])) == skeleton(known)
+               for i in range(1, len(read) - 1))
 
 
 def names_compatible(doc_surname: str, doc_given: str, dossier_surname: str, dossier_given: str) -> bool:
