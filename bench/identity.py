@@ -118,6 +118,31 @@ def _document(i: int, d: IdDocument) -> Document:
                     document_type=doc_type, confidence=0.99, fields=fields, received_at=NOW, updated_at=NOW)
 
 
+# What a document (and its upload) offers to find its person's dossier, strongest first: the
+# recall per class shows where the misses are, and "nothing but a name" is what no rule may file
+# (a name alone never attaches: logic.identity), so 1 - its share bounds the reachable recall.
+EVIDENCE = ("a number the dossier knows", "the uploader named the person", "the uploader named someone else",
+            "an address the dossier knows", "names + birth date", "names + 1 January", "nothing but a name")
+
+
+def _known_numbers(truth: IdPerson) -> set[str]:
+    """The numbers of `truth` that its dossier knows at the run's start (_dossier), and its number."""
+    return {truth.ahv if truth.ahv_known else None, truth.zemis, truth.passport_no, f"D-{truth.key}"} - {None}
+
+
+def strongest_evidence(d: IdDocument, truth: IdPerson) -> str:
+    """The first of EVIDENCE that `d` shows about its person `truth` (known: at the run's start)."""
+    if _known_numbers(truth) & set(d.references.values()):
+        return EVIDENCE[0]
+    if d.declared is not None:
+        return EVIDENCE[1] if d.declared.person_key == truth.key else EVIDENCE[2]
+    if d.address and truth.address_known and "address" in d.variation.split("+"):  # the current one, not a new
+        return EVIDENCE[3]
+    if d.birth_date is not None:
+        return EVIDENCE[5] if (d.birth_date.month, d.birth_date.day) == (1, 1) else EVIDENCE[4]
+    return EVIDENCE[6]
+
+
 def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str = "typed",
         declarations: bool = True) -> dict[str, Any]:
     corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents, profile=profile)
@@ -143,6 +168,8 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
     correct_by_category: Counter[str] = Counter()
     positives_by_declared: Counter[str] = Counter()
     correct_by_declared: Counter[str] = Counter()
+    positives_by_evidence: Counter[str] = Counter()
+    correct_by_evidence: Counter[str] = Counter()
     cpu = 0.0
     clean: Counter[str] = Counter()
     for i, d in enumerate(corpus.documents):
@@ -156,11 +183,13 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
             d.variation.split("+"))
         clean["all"] += is_clean
         truth = persons[d.person_key]
-        known = {truth.ahv if truth.ahv_known else None, truth.zemis, truth.passport_no, f"D-{truth.key}"} - {None}
         # more than a name: the resolver may attach only on these (a name alone never attaches)
-        evidence = has_dossier and (bool(d.birth_date and d.given_names) or bool(known & set(d.references.values())))
+        evidence = has_dossier and (bool(d.birth_date and d.given_names)
+                                    or bool(_known_numbers(truth) & set(d.references.values())))
         clean["evidence"] += evidence
+        shown = strongest_evidence(d, truth)
         if has_dossier:
+            positives_by_evidence[shown] += 1
             positives_by_category[d.category] += 1
             positives_by_declared[declared] += 1
             for v in d.variation.split("+"):
@@ -180,6 +209,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
                 outcomes["correct"] += 1
                 correct_by_category[d.category] += 1
                 correct_by_declared[declared] += 1
+                correct_by_evidence[shown] += 1
                 clean["correct"] += is_clean
                 clean["evidence_correct"] += evidence
             else:
@@ -225,6 +255,11 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
         # the uploader named no one / the document's person / someone else
         "recall_by_declaration": {k: {"n": n, "recall": round(correct_by_declared[k] / n, 3)}
                                   for k, n in sorted(positives_by_declared.items())},
+        "recall_by_evidence": {k: {"n": positives_by_evidence[k],
+                                   "recall": round(correct_by_evidence[k] / positives_by_evidence[k], 3)}
+                               for k in EVIDENCE if positives_by_evidence[k]},
+        "recall_ceiling_name_alone_never_files": round(1 - positives_by_evidence[EVIDENCE[-1]] / positive_docs, 4)
+        if positive_docs else None,
         "declared_documents": sum(d.declared is not None for d in corpus.documents),
         "wrongly_declared_documents": sum(d.declared is not None and d.declared.person_key != d.person_key
                                           for d in corpus.documents),
@@ -266,6 +301,9 @@ def print_table(r: dict[str, Any]) -> None:
         ("documents uploaded naming a person / naming the wrong one",
          f"{r['declared_documents']} / {r['wrongly_declared_documents']}"),
         *((f"  recall, uploader named {k} (n={v['n']})", v["recall"]) for k, v in r["recall_by_declaration"].items()),
+        *((f"  recall, strongest evidence: {k} (n={v['n']})", v["recall"]) for k, v in r["recall_by_evidence"].items()),
+        ("recall reachable if a name alone never files (1 - share of 'nothing but a name')",
+         r["recall_ceiling_name_alone_never_files"]),
         ("CPU ms / document (resolve)", r["cpu_ms_per_document_resolve"]),
     ]
     if alone := r.get("without_declarations"):
