@@ -12,6 +12,7 @@ from eakte.logic.identity import (
     PersonData,
     ahv_valid,
     birth_relation,
+    misread_name_keys,
     name_match,
     resolve,
     score_dossier,
@@ -278,6 +279,23 @@ def test_index_ambiguous_document_goes_to_inbox_with_candidates() -> None:
     passport = _index(records, _classified("DOC-5", DocumentType.PASSPORT, surname="Al Hassan",
                                            birthDate="1991-03-14"))
     assert passport.status is DocumentStatus.NEEDS_REVIEW and len(records.dossiers) == 2
+
+
+def test_a_surname_misread_by_the_ocr_still_finds_its_dossier_for_the_inbox() -> None:
+    records = MemoryRecordStore()
+    karimi = dossier("D-KARIMI", "Karimi", "Zabihullah", "1959-01-01", nationality="AFG")
+    records.create_dossier(karimi)
+    records.create_dossier(RAMI)
+    # 'Karlmi': the i read as an l; no dossier keys like that, so the misread keys are looked up
+    doc = _index(records, _classified("DOC-6", DocumentType.RENTAL_AGREEMENT, source=FieldSource.TEXT,
+                                      surname="Karlmi", givenNames="Zabiullah"))
+    assert doc.status is DocumentStatus.NEEDS_REVIEW and [c.dossier_id for c in doc.candidates] == ["D-KARIMI"]
+    # where the surname as read finds someone, no misread keys are tried: Hasan is not taken for Hosan
+    other = _index(records, _classified("DOC-7", DocumentType.PAYSLIP, source=FieldSource.TEXT,
+                                        surname="Al Hasan", givenNames="Rami"))
+    assert [c.dossier_id for c in other.candidates] == ["D-RAMI"]
+    assert misread_name_keys("Karlmi") and name_keys("Karimi")[0] in misread_name_keys("Karlmi")
+    assert not set(name_keys("Karlmi")) & set(misread_name_keys("Karlmi"))
 
 
 def test_memory_store_name_key_lookup() -> None:

@@ -36,6 +36,7 @@ from eakte.logic.names import (
     canonical,
     glue_abd,
     known_variants,
+    name_keys,
     normalise_reference,
     person_name_tokens,
     skeleton,
@@ -108,6 +109,16 @@ def _slip_skeletons(token: str) -> frozenset[str]:
     return frozenset(skeleton(glue_abd(token[:i] + other + token[i + 1:]))
                      for i, c in enumerate(token) for other in _CONFUSED_WITH.get(c, ())
                      if not (c in _VOWELS and other == "c"))
+
+
+def misread_name_keys(name: str) -> list[str]:
+    """Lookup keys of `name` read with one OCR slip undone ('Karlmi' -> Karimi's, 'Mebari' ->
+    Mehari's), without the keys as read (logic.names.name_keys): where a name lookup found no one,
+    these find the dossier the inbox should offer. Scoring decides the rest (token_similarity)."""
+    exact = set(name_keys(name))
+    keys = {k for tok in person_name_tokens(name) if len(tok) >= OCR_SLIP_MIN_LENGTH
+            for k in _slip_skeletons(tok) if len(k) >= 2}
+    return sorted(keys - exact)
 
 
 def _variant_slip(read: str, known: str) -> bool:

@@ -19,6 +19,7 @@ from eakte.logic.identity import (
     PersonData,
     Resolution,
     canonical_name,
+    misread_name_keys,
     resolve,
     with_address,
     with_declared,
@@ -342,7 +343,11 @@ class IndexStage(StageBase):
             others += born
         if surname_keys := tuple(name_keys(person.surname)):
             # for the inbox: the same name with another birth date (an OCR or data-entry error)
-            others += self._records.find_dossiers(DossierQuery(name_keys=surname_keys, limit=_CANDIDATE_LIMIT))
+            same_surname = self._records.find_dossiers(DossierQuery(name_keys=surname_keys, limit=_CANDIDATE_LIMIT))
+            others += same_surname
+            if not same_surname and (misread := tuple(misread_name_keys(person.surname))):
+                # no one of that surname: perhaps the OCR misread a letter of it ('Karlmi')
+                others += self._records.find_dossiers(DossierQuery(name_keys=misread, limit=_CANDIDATE_LIMIT))
         return by_reference, others, complete
 
     def _open_dossier(self, doc: Document, person: PersonData) -> str:
