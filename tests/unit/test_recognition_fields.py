@@ -383,6 +383,66 @@ def test_salutations_that_name_no_person(line: str) -> None:
     assert "surname" not in extract_fields(f"Migrationsamt\n{line}\nBetreff: Gesuch", today=TODAY)
 
 
+# The person's address on documents that name them with labels (forms, reports, letters with a
+# name block); never another party's address on the same page.
+POLICE_REPORT = """\
+Polizeirapport
+Ereignisort: Baustelle Wankdorffeldstrasse 80, 3014 Bern
+Beschuldigte Person
+Name: HADDAD
+Vorname: Dalia
+Geburtsdatum: 01.02.1990
+Ausweis: Reisepass Nr. X1234567
+Adresse: Allmendstrasse 25a, 8406 Winterthur
+Sachverhalt
+"""
+APPLICATION_FORM = """\
+Gesuch um Aufenthaltsbewilligung
+1. Angaben zur Person
+Name: Haddad
+Vorname: Dalia
+2. Adresse in der Schweiz
+Strasse, Nr.: Zürcherstrasse 112
+PLZ, Ort: 8406 Winterthur    Kanton: ZH
+5. Arbeitgeber und Stelle
+Firma: Bau Huber AG
+Adresse: Industriestrasse 21, 8404 Winterthur
+"""
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    (POLICE_REPORT, "Allmendstrasse 25a, 8406 Winterthur"),  # not the place of the event
+    (APPLICATION_FORM, "Zürcherstrasse 112, 8406 Winterthur"),  # street and postcode lines; not the employer's
+    ("Bescheid\nName: Arslan\nVorname(n): Fatma\nstraße, Nr.: Hauptstraße 76\nPLZ, Ort: 04109 Leipzig",
+     "Hauptstraße 76, 04109 Leipzig"),
+    ("Contratto\nCognome: Rossi\nIndirizzo: Via Nassa 5, 6900 Lugano\nNome: Mario", "Via Nassa 5, 6900 Lugano"),
+    ("IDENTITÄTSKARTE\nName: Arslan\nVorname(n): Fatma\nAnschrift Hauptstrasse 76, 7998 Bern",
+     "Hauptstrasse 76, 7998 Bern"),
+    # a letter's address block, its salutation line naming the labelled person (surname in capitals)
+    ("Verfügung\nHerr\nRami AL HASSAN\nZürcherstr. 112\n8406 Winterthur\nName: Al Hassan\nVorname: Rami",
+     "Zürcherstr. 112, 8406 Winterthur"),
+    ("Décision\nMonsieur Dawit TESFAYE\n12, Rue du Lac\n1003 Lausanne\nNom: Tesfaye\nPrénom(s): Dawit",
+     "12, Rue du Lac, 1003 Lausanne"),  # number first, the street word capitalised
+])
+def test_the_address_of_a_person_named_by_labels(text: str, address: str) -> None:
+    assert extract_fields(text, document_types=set(), today=TODAY)["address"].value == address
+
+
+@pytest.mark.parametrize("text", [
+    # the employer's address on a form: "Firma:" is the nearest label above it
+    APPLICATION_FORM.split("2. Adresse", maxsplit=1)[0] + "Geburtsdatum: 01.02.1990\n5. Arbeitgeber und Stelle\n"
+    "Firma: Bau Huber AG\nAdresse: Industriestrasse 21, 8404 Winterthur",
+    # the address block of a letter to the person's lawyer
+    "Verfügung\nHerr\nlic. iur. Peter Meier\nBahnhofstrasse 1\n8001 Zürich\nName: Al Hassan\nVorname: Rami",
+    # a police report's place of the event
+    "Procès-verbal\nPrénom(s): Saleh\nNom: Abdallah\nLieu: Chemin des Vignes 28, 1699 Fribourg",
+    # an address label far from the person's block
+    "Name: Haddad\nVorname: Dalia\n" + "Text ohne Bezeichnung\n" * 9 + "Adresse: Seestrasse 1, 8002 Zürich",
+])
+def test_no_other_partys_address_is_taken_for_the_persons(text: str) -> None:
+    assert "address" not in extract_fields(text, document_types=set(), today=TODAY)
+
+
 def test_name_labels_win_over_the_address_block() -> None:
     text = "Herr Rami Al Hassan\nName: AL HASSAN\nVorname: Rami Karim"
     assert extract_fields(text, today=TODAY)["givenNames"].value == "Rami Karim"

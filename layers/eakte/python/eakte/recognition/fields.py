@@ -259,7 +259,7 @@ _ADDRESS_LABELS = (
 _DWELLING_WORDS = re.compile(r"\b(?:wohnung|appartement|appartamento|logement|mietobjekt|objet|zimmer|pieces|locali)")
 _ADDRESS = re.compile(
     r"(?P<street>(?:[A-ZÄÖÜÉÈÀa-zäöüéèàç][^\n,:;()]{1,50}?\s\d{1,4}\s?[a-zA-Z]?)"
-    r"|(?:\d{1,4}\s?[a-zA-Z]?,?\s+(?:rue|avenue|boulevard|chemin|route|place|impasse|allee|"
+    r"|(?:\d{1,4}\s?[a-zA-Z]?,?\s+(?i:rue|avenue|boulevard|chemin|route|place|impasse|allee|"
     r"via|viale|piazza|corso)\b[^\n,:;()]{1,40}))"
     r"\s*,?\s*(?P<zip>(?:CH-|D-|DE-)?\d{4,5})\s+"
     r"(?P<city>[A-ZÄÖÜÉ][\w\-.]*(?:[ \-][A-ZÄÖÜÉ][\w\-.]*)*)"
@@ -427,6 +427,98 @@ def _named_person(text: str, sh: str) -> dict[str, ExtractedField]:
     return out
 
 
+# The address of a person a form or report names with labels. An address label counts when it
+# stands in the person's block: the nearest labelled line above it (or, in none, below) is one of
+# theirs (name, birth date, nationality), not another party's (the employer's "Firma:" and
+# "Adresse:" on an application form, a police report's place of the event).
+_HOME_LABEL = re.compile(
+    _COL + r"(?:wohnadresse|wohnanschrift|adresse|anschrift|domicile|domicilio|indirizzo|address|residenza)"
+    r"(?![\w(])(?!\s+(?:des|der|de l|du|de la|dell|del|of)\b)",
+    re.M,
+)
+_PERSON_LABEL = re.compile(
+    _COL + r"(?:familienname|nachname|name|nom|cognome|surname|vornamen?|vorname\(n\)|prenoms?|prenom\(s\)|nome|"
+    r"geburtsdatum|date de naissance|data di nascita|date of birth|staatsangehorigkeit|nationalite|"
+    r"cittadinanza|nationality)(?![\w])",
+    re.M,
+)
+_PARTY_LABEL = re.compile(
+    _COL + r"(?:firma|arbeitgeber(?:in)?|unternehmen|vermieter(?:in)?|verwaltung|employeur|bailleur|regie|"
+    r"datore di lavoro|locatore|rechtsvertret\w*|rechtsanwalt\w*|anwalt|avocate?|avvocato|mandataire|"
+    r"patrocinatore|tatort|ereignisort|lieu(?=\s*:)|luogo(?=\s*:)|employer|landlord)(?![\w])",
+    re.M,
+)
+_PERSON_BLOCK_LINES = 8
+# "Strasse, Nr.: Zürcherstrasse 112" over "PLZ, Ort: 8406 Winterthur" (forms split them)
+_STREET_LABEL = re.compile(
+    _COL + r"(?:stras?se(?:\s*,\s*|\s+und\s+)(?:nr|hausnummer)|rue(?:\s*,\s*|\s+et\s+)(?:no|n°|numero)|"
+    r"via(?:\s*,\s*|\s+e\s+)(?:n|no|numero))\.?(?![\w])",
+    re.M,
+)
+_TOWN_LABEL = re.compile(
+    _COL + r"(?:plz(?:\s*,\s*|\s+und\s+)ort|npa(?:\s*,\s*|\s+et\s+)localite|"
+    r"(?:npa|cap)(?:\s*,\s*|\s+e\s+)localita|postleitzahl(?:\s*,\s*|\s+und\s+)ort)(?![\w])",
+    re.M,
+)
+_AFTER_TOWN = re.compile(r"\s+(?:kanton|canton|cantone|land|pays|paese)\b.*$", re.I)
+
+
+def _in_persons_block(sh: str, pos: int, whole_page: bool = False) -> bool:
+    """Is the line at `pos` part of the block that names the person (see _HOME_LABEL)? With
+    `whole_page` (an identity document: all of it is the holder's), unless another party's label
+    is the nearest."""
+    start, _ = _line_bounds(sh, pos)
+    above = sh[:start].splitlines()[::-1][:_PERSON_BLOCK_LINES]
+    below = sh[start:].splitlines()[1:_PERSON_BLOCK_LINES + 1]
+    for lines in (above, below):
+        for line in lines:
+            if _PARTY_LABEL.match(line):
+                return False
+            if _PERSON_LABEL.match(line):
+                return True
+    return whole_page
+
+
+def _labelled_home(text: str, sh: str, whole_page: bool = False) -> ExtractedField | None:
+    for m in _HOME_LABEL.finditer(sh):
+        if not _in_persons_block(sh, m.start(), whole_page):
+            continue
+        _, eol = _line_bounds(sh, m.end())
+        found = _ADDRESS.search(text, m.end(), eol)
+        if found is None and (nxt := _next_line(text, eol)) is not None and not _PERSON_LABEL.match(sh[nxt[0]:]):
+            found = _ADDRESS.search(text, *nxt)
+        if found is not None:
+            return _field(_address_value(found), TEXT_NAME)
+    for m in _STREET_LABEL.finditer(sh):
+        street, _ = _after_label(text, m.end())
+        _, eol = _line_bounds(sh, m.end())
+        town = next((_after_label(text, t.end())[0] for t in _TOWN_LABEL.finditer(sh, eol, eol + 200)), None)
+        if town and _in_persons_block(sh, m.start(), whole_page) and \
+                (found := _ADDRESS.fullmatch(f"{street}, {_AFTER_TOWN.sub('', town)}")) is not None:
+            return _field(_address_value(found), TEXT_NAME)
+    return None
+
+
+def _persons_address(text: str, sh: str, shown: dict[str, ExtractedField]) -> ExtractedField | None:
+    """Where the person lives whose labelled fields (`shown`: names, birth date ...) a page
+    shows: an address label in their block, the street and postcode lines of a form, or the
+    address block of a letter addressed to them (its salutation line names them: not their
+    lawyer, not a caseworker). Where only the given names are labelled, the surname comes from
+    that salutation line."""
+    if (home := _labelled_home(text, sh)) is not None:
+        return home
+    names = " ".join(shown[k].value for k in ("surname", "givenNames") if k in shown)
+    addressee = _named_person(text, sh) if names else {}
+    if "address" not in addressee:
+        return None
+    full = f"{addressee['givenNames'].value} {addressee['surname'].value}".split()
+    if not set(fold(names).split()) <= {fold(w) for w in full}:
+        return None
+    if "surname" not in shown and (rest := [w for w in full if fold(w) not in set(fold(names).split())]):
+        shown["surname"] = _field(" ".join(rest), addressee["surname"].confidence)
+    return addressee["address"]
+
+
 def _names_from_text(text: str, sh: str) -> dict[str, ExtractedField]:
     out: dict[str, ExtractedField] = {}
     m = _COMBINED_NAME.search(sh)
@@ -515,6 +607,8 @@ def _identity_from_text(text: str, sh: str, today: date) -> dict[str, ExtractedF
             break
     if (sex := _sex_from_text(sh)) is not None:
         out["sex"] = _field(sex, TEXT_SEX)
+    if out and "address" not in out and (home := _persons_address(text, sh, out)) is not None:
+        out["address"] = home
     return out
 
 
@@ -816,6 +910,8 @@ def extract_fields(
             out[key] = merged
     if "address" in text_fields:  # under the person's name; a rental agreement's dwelling comes next
         out["address"] = text_fields["address"]
+    elif from_mrz and (home := _labelled_home(text, sh, whole_page=True)) is not None:
+        out["address"] = home  # an identity card's "Anschrift" where no name is labelled in the text
     for doc_type, extractor in _TYPE_EXTRACTORS.items():
         if document_types is None or doc_type in document_types:
             out.update(extractor(text, sh, today))
