@@ -7,7 +7,9 @@ Every one of the 17 document types in German (de-DE and de-CH wording), French a
 assembled from varied titles, labelled field lines and body sentences, for persons from the
 typical origin countries (samples/identities.py). Includes the hard cases: lawyers' letters
 and other correspondence that *mention* permits, contracts and judgments; decision notices
-that quote a judgment; application forms that list the enclosed passport copy.
+that quote a judgment; application forms that list the enclosed passport copy. Letters, forms and
+reports show where the person lives (_HOME: an address block, an "Adresse:" line, a form's street
+and postcode lines) or another address that is not theirs (the office's, an employer's, a place).
 `samples/corpus_scans.py` renders these to degraded images and OCRs them (the real OCR path).
 Deterministic for a seed; the split (train / held-out) is fixed by the document's index."""
 
@@ -312,6 +314,62 @@ _DE_DE = {"Aufenthaltsbewilligung": "Aufenthaltserlaubnis", "Niederlassungsbewil
           "gemäss": "gemäß", "Grösse": "Größe", "Gesuch": "Antrag", "CHF": "EUR", "Rekurs": "Widerspruch",
           "Kantonspolizei": "Landespolizei", "Verwaltungsgericht des Kantons": "Verwaltungsgericht",
           "Eheschliessung": "Eheschließung", "Fussballclub": "Fußballverein", "Strasse": "straße"}
+# Where the person lives, as the documents sent to them or filled in by them show it: per type,
+# the share that shows it and the layouts to choose from ("block": the address block of a letter
+# under the salutation line; "label": an "Adresse:" line among the person's labelled lines;
+# "split": a form's street line over its postcode line). Correspondence written to the office
+# shows the office's address block instead ("office"): no one's home.
+_HOME: dict[str, tuple[float, tuple[str, ...]]] = {
+    "application_form": (0.7, ("label", "split")),
+    "payslip": (0.8, ("block", "block", "label")),
+    "employment_contract": (0.6, ("label", "block")),
+    "health_insurance": (0.8, ("block",)),
+    "police_report": (0.6, ("label",)),
+    "decision_notice": (0.8, ("block",)),
+    "court_decision": (0.3, ("block",)),
+    "language_certificate": (0.3, ("block", "label")),
+    "correspondence": (0.6, ("block", "office", "office")),
+}
+_HOME_LABELS = {"de": ("Adresse", "Wohnadresse", "Anschrift"), "fr": ("Adresse", "Domicile"),
+                "it": ("Indirizzo", "Domicilio")}
+_SPLIT_LABELS = {"de": ("Strasse, Nr.", "PLZ, Ort"), "fr": ("Rue, no", "NPA, localité"),
+                 "it": ("Via, n.", "NPA, località")}
+_SALUTATIONS = {"de": {"M": "Herr", "F": "Frau"}, "fr": {"M": "Monsieur", "F": "Madame"},
+                "it": {"M": "Signor", "F": "Signora"}}
+_OFFICE_BLOCKS = (("Migrationsamt des Kantons Zürich", "Berninastrasse 45", "8090 Zürich"),
+                  ("Service de la population", "Avenue de Beaulieu 19", "1014 Lausanne"),
+                  ("Sezione della popolazione", "Via Lugano 4", "6500 Bellinzona"))
+
+
+def _home(doc_type: str, locale: str, sex: str, surname: str, given: str, rng: random.Random,
+          ) -> tuple[list[str], list[str], str | None]:
+    """The person's home as this document shows it: (lines of an address block, lines among the
+    labelled ones, the address as extracted) - or nothing."""
+    share, layouts = _HOME.get(doc_type, (0.0, ()))
+    if rng.random() >= share:
+        return [], [], None
+    layout = rng.choice(layouts)
+    if layout == "office":
+        return list(rng.choice(_OFFICE_BLOCKS)), [], None
+    lang = locale[:2]
+    street = f"{rng.choice(_STREETS['de' if lang == 'de' else lang])} {rng.randint(1, 150)}"
+    if lang == "fr" and rng.random() < 0.3:  # "12, Rue de Lyon"
+        number, name = street.rsplit(" ", 1)[1], street.rsplit(" ", 1)[0]
+        street = f"{number}, {name}"
+    town = f"{rng.randint(10000, 99999) if locale == 'de-DE' else rng.randint(1000, 9999)} " \
+           f"{rng.choice(_CITIES[locale])}"
+    address = f"{street}, {town}"
+    if layout == "label":
+        return [], [f"{rng.choice(_HOME_LABELS[lang])}: {address}"], address
+    if layout == "split":
+        street_label, town_label = _SPLIT_LABELS[lang]
+        return [], [f"{street_label}: {street}", f"{town_label}: {town}"], address
+    salutation = _SALUTATIONS[lang][sex]
+    name = f"{given} {surname.upper()}" if rng.random() < 0.5 else f"{given} {surname}"
+    head = [salutation, name] if rng.random() < 0.5 else [f"{salutation} {name}"]
+    return [*head, street, town], [], address
+
+
 _PERMITS = {"de": ["B", "C", "L", "F", "N", "G"], "fr": ["B", "C", "L", "F"], "it": ["B", "C", "L", "F", "G"]}
 _MONTHS = {"de": ["Januar", "März", "Mai", "Juli", "Oktober"], "fr": ["janvier", "mars", "mai", "juillet"],
            "it": ["gennaio", "marzo", "maggio", "luglio"]}
@@ -365,7 +423,7 @@ def _mrz(surname: str, given: str, nat: str, sex: str, birth: date, expiry: date
     return [l1, body + mrz_check_digit(composite)]
 
 
-def _document(index: int, doc_type: str, locale: str, rng: random.Random) -> CorpusDocument:
+def _document(index: int, doc_type: str, locale: str, rng: random.Random, seed: int = 3) -> CorpusDocument:
     lang = locale[:2]
     origin = rng.choice(ORIGINS)
     sex = rng.choice("MF")
@@ -410,16 +468,22 @@ def _document(index: int, doc_type: str, locale: str, rng: random.Random) -> Cor
                                  origin.iso3, "CONFÉDÉRATION SUISSE", "CONFEDERAZIONE SVIZZERA"]))
     title = rng.choice(spec["t"]).format(**ctx)
     lines.append(title)
+    block, labelled, home = _home(doc_type, locale, sex, surname, given, random.Random(f"home-{seed}-{index}"))
+    lines += block
     identity = [f"{labels[0]}: {surname}", f"{labels[1]}: {given}", f"{labels[2]}: {ctx['birth']}",
                 f"{labels[3]}: {origin.iso3}"]
     truth: dict[str, str] = {}
     if doc_type not in {"other"} and rng.random() < 0.85:
         shown = rng.sample(identity, k=rng.randint(2, 4))
-        lines += shown
+        lines += shown + labelled  # the labelled address only among the person's labelled lines
         for line, name, value in zip(identity, ("surname", "givenNames", "birthDate", "nationality"),
                                      (surname, given, birth.isoformat(), icao_to_iso(origin.iso3)), strict=True):
             if line in shown:
                 truth[name] = value
+        if labelled:
+            truth["address"] = str(home)
+    if block and home is not None:
+        truth["address"] = home
     if rng.random() < 0.2:
         lines.append(f"AHV-Nr. {ahv_number(rng)}" if lang == "de" else f"No AVS {ahv_number(rng)}")
     body = rng.sample(spec["b"], k=min(len(spec["b"]), rng.randint(3, len(spec["b"]))))
@@ -461,7 +525,9 @@ def _type_truth(doc_type: str, title: str, body: list[str], ctx: dict[str, objec
     """Expected per-type fields, where the document shows them (derived, no random draws)."""
     shows = lambda placeholder: any(placeholder in b for b in body)  # noqa: E731
     out: dict[str, str] = {}
-    if doc_type == "employment_contract" and shows("{start}"):
+    if doc_type == "identity_card" and shows("{address}"):  # the holder's ("Anschrift", "Domicile")
+        out["address"] = str(ctx["address"])
+    elif doc_type == "employment_contract" and shows("{start}"):
         out["startDate"] = start.isoformat()
     elif doc_type == "payslip" and shows("{salary}"):
         out["monthlyGross"] = f"{salary}.00"
@@ -494,5 +560,5 @@ def corpus_documents(per_type: int = 24, seed: int = 3) -> list[CorpusDocument]:
     docs: list[CorpusDocument] = []
     for k in range(per_type):
         for t in TYPES:
-            docs.append(_document(len(docs), t, LOCALES[(k + TYPES.index(t)) % len(LOCALES)], rng))
+            docs.append(_document(len(docs), t, LOCALES[(k + TYPES.index(t)) % len(LOCALES)], rng, seed))
     return docs

@@ -2,7 +2,8 @@
 
 The documents are held-out documents of each of the 17 types of the generated corpus
 (samples/corpus.py; never trained on), rendered as clean scans: per type the first one that
-shows most of the type's own fields (employer and start date on a contract, ...)."""
+shows most of the type's own fields (employer and start date on a contract, ...), and the
+person's address wherever one of them shows it."""
 
 from __future__ import annotations
 
@@ -75,6 +76,10 @@ def test_every_document_type_is_recognised_through_the_api(stack: LocalClient) -
             assert {"documentNumber", "birthDate", "expiryDate"} <= set(got["mrz"]["checks"])
         elif "birthDate" in truth:
             assert fields.get("birthDate") == truth["birthDate"], (doc_type, fields)
+        if "address" in truth:  # where the person lives (a rental agreement: the dwelling let)
+            assert _same(fields.get("address"), truth["address"]), (doc_type, fields.get("address"), truth["address"])
+    # the person's address, read from an identity card, a form, a police report, letters' address blocks
+    assert sum("address" in truth for _, truth, _ in results) >= 5
     type_fields = {(t, key): (truth[key], {k: v["value"] for k, v in got["fields"].items()}.get(key))
                    for t, truth, got in results for key in TYPE_FIELDS.get(t, ()) if key in truth}
     # every per-type field is shown by one of the documents
