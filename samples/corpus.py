@@ -354,7 +354,7 @@ def _home(doc_type: str, locale: str, sex: str, surname: str, given: str, rng: r
     lang = locale[:2]
     street = f"{rng.choice(_STREETS['de' if lang == 'de' else lang])} {rng.randint(1, 150)}"
     if lang == "fr" and rng.random() < 0.3:  # "12, Rue de Lyon"
-        number, name = street.rsplit(" ", 1)[1], street.rsplit(" ", 1)[0]
+        name, number = street.rsplit(" ", 1)
         street = f"{number}, {name}"
     town = f"{rng.randint(10000, 99999) if locale == 'de-DE' else rng.randint(1000, 9999)} " \
            f"{rng.choice(_CITIES[locale])}"

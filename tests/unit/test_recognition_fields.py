@@ -428,6 +428,21 @@ def test_the_address_of_a_person_named_by_labels(text: str, address: str) -> Non
     assert extract_fields(text, document_types=set(), today=TODAY)["address"].value == address
 
 
+@pytest.mark.parametrize(("block", "surname"), [
+    ("Frau Maria Jose FERNÁNDEZ CASTRO", "FERNÁNDEZ CASTRO"),  # the surname in capitals
+    ("Frau\nMaria Jose Fernández Castro", "Fernández Castro"),  # the words that are not the given names
+])
+def test_a_letter_that_labels_only_the_given_names_takes_the_surname_from_its_address_block(
+        block: str, surname: str) -> None:
+    text = f"Lohnabrechnung März\n{block}\nLindenweg 120\n8400 Winterthur\nVorname(n): Maria Jose\nBruttolohn 5'400.00"
+    fields = extract_fields(text, document_types=set(), today=TODAY)
+    assert (fields["surname"].value, fields["givenNames"].value) == (surname, "Maria Jose")
+    assert fields["address"].value == "Lindenweg 120, 8400 Winterthur"
+    # a block that names someone else gives neither
+    other = extract_fields(text.replace("Maria Jose", "Ana", 1), document_types=set(), today=TODAY)
+    assert "surname" not in other and "address" not in other
+
+
 @pytest.mark.parametrize("text", [
     # the employer's address on a form: "Firma:" is the nearest label above it
     APPLICATION_FORM.split("2. Adresse", maxsplit=1)[0] + "Geburtsdatum: 01.02.1990\n5. Arbeitgeber und Stelle\n"
