@@ -447,6 +447,9 @@ def test_a_letter_that_labels_only_the_given_names_takes_the_surname_from_its_ad
     # the employer's address on a form: "Firma:" is the nearest label above it
     APPLICATION_FORM.split("2. Adresse", maxsplit=1)[0] + "Geburtsdatum: 01.02.1990\n5. Arbeitgeber und Stelle\n"
     "Firma: Bau Huber AG\nAdresse: Industriestrasse 21, 8404 Winterthur",
+    # ... or the party named inside the label
+    "Gesuch\nName: Haddad\nVorname: Dalia\nName des Arbeitgebers: Bau Huber AG\n"
+    "Adresse: Industriestrasse 21, 8404 Winterthur",
     # the address block of a letter to the person's lawyer
     "Verfügung\nHerr\nlic. iur. Peter Meier\nBahnhofstrasse 1\n8001 Zürich\nName: Al Hassan\nVorname: Rami",
     # a police report's place of the event

@@ -436,17 +436,15 @@ _HOME_LABEL = re.compile(
     r"(?![\w(])(?!\s+(?:des|der|de l|du|de la|dell|del|of)\b)",
     re.M,
 )
-_PERSON_LABEL = re.compile(
-    _COL + r"(?:familienname|nachname|name|nom|cognome|surname|vornamen?|vorname\(n\)|prenoms?|prenom\(s\)|nome|"
-    r"geburtsdatum|date de naissance|data di nascita|date of birth|staatsangehorigkeit|nationalite|"
-    r"cittadinanza|nationality)(?![\w])",
-    re.M,
-)
-_PARTY_LABEL = re.compile(
-    _COL + r"(?:firma|arbeitgeber(?:in)?|unternehmen|vermieter(?:in)?|verwaltung|employeur|bailleur|regie|"
+# the person's own labelled lines: the name labels, and birth date and nationality at a line start
+_PERSON_LINES = (_SURNAME, _GIVEN, _COMBINED_NAME, re.compile(_COL + _BIRTH.pattern, re.M),
+                 re.compile(_COL + _NATIONALITY.pattern, re.M))
+# another party's line: its label (up to the colon; a heading without one) names an employer, a
+# landlord, a representative or a place ("Firma:", "Name des Arbeitgebers:", "5. Arbeitgeber")
+_PARTY_WORD = re.compile(
+    r"\b(?:firma|arbeitgeber(?:in|s)?|unternehmen|vermieter(?:in|s)?|verwaltung|employeur|bailleur|regie|"
     r"datore di lavoro|locatore|rechtsvertret\w*|rechtsanwalt\w*|anwalt|avocate?|avvocato|mandataire|"
-    r"patrocinatore|tatort|ereignisort|lieu(?=\s*:)|luogo(?=\s*:)|employer|landlord)(?![\w])",
-    re.M,
+    r"patrocinatore|tatort|ereignisort|lieu(?=\s*:)|luogo(?=\s*:)|employer|landlord)(?![\w])"
 )
 _PERSON_BLOCK_LINES = 8
 # "Strasse, Nr.: Zürcherstrasse 112" over "PLZ, Ort: 8406 Winterthur" (forms split them)
@@ -463,6 +461,10 @@ _TOWN_LABEL = re.compile(
 _AFTER_TOWN = re.compile(r"\s+(?:kanton|canton|cantone|land|pays|paese)\b.*$", re.I)
 
 
+def _persons_line(sh: str, pos: int = 0) -> bool:
+    return any(p.match(sh, pos) for p in _PERSON_LINES)
+
+
 def _in_persons_block(sh: str, pos: int, whole_page: bool = False) -> bool:
     """Is the line at `pos` part of the block that names the person (see _HOME_LABEL)? With
     `whole_page` (an identity document: all of it is the holder's), unless another party's label
@@ -472,9 +474,9 @@ def _in_persons_block(sh: str, pos: int, whole_page: bool = False) -> bool:
     below = sh[start:].splitlines()[1:_PERSON_BLOCK_LINES + 1]
     for lines in (above, below):
         for line in lines:
-            if _PARTY_LABEL.match(line):
+            if _PARTY_WORD.search(line[:line.find(":") + 1] or line):
                 return False
-            if _PERSON_LABEL.match(line):
+            if _persons_line(line):
                 return True
     return whole_page
 
@@ -485,7 +487,7 @@ def _labelled_home(text: str, sh: str, whole_page: bool = False) -> ExtractedFie
             continue
         _, eol = _line_bounds(sh, m.end())
         found = _ADDRESS.search(text, m.end(), eol)
-        if found is None and (nxt := _next_line(text, eol)) is not None and not _PERSON_LABEL.match(sh[nxt[0]:]):
+        if found is None and (nxt := _next_line(text, eol)) is not None and not _persons_line(sh, nxt[0]):
             found = _ADDRESS.search(text, *nxt)
         if found is not None:
             return _field(_address_value(found), TEXT_NAME)
