@@ -374,6 +374,38 @@ def test_the_address_under_the_persons_name() -> None:
     assert "address" not in extract_fields("Herr Tesfalem Gebrekidan\nLohnabrechnung März 2026", today=TODAY)
 
 
+def test_an_address_block_without_a_salutation_line() -> None:
+    """Many letters and payslips name the person only in the address block, often without
+    'Herr'/'Frau': the block's name and address are read; the sender's block above it is not."""
+    text = ("Lohnabrechnung Mai\nBau Huber AG\nRoute de Genève 7\n1004 Lausanne\nYuliya Kovalenko\n"
+            "22B, CHEMIN DES VIGNES\n2502 Biel/Bienne\nBruttolohn 6'850.00")
+    fields = extract_fields(text, today=TODAY)
+    assert (fields["surname"].value, fields["givenNames"].value) == ("Kovalenko", "Yuliya")
+    assert fields["address"].value == "22B, CHEMIN DES VIGNES, 2502 Biel/Bienne"  # a bilingual town
+    # a title over the block is no name; a lawyer's letterhead (title line between) is no address block
+    text = ("Entscheid über die Verlängerung\nSandra Keller\nRechtsanwältin\nBahnhofplatz 9\n8001 Zürich\n"
+            "Shpëtim Bytyçi\nGartenstrasse 138\n3011 Bern\nGeburtsdatum: 15.03.2004")
+    fields = extract_fields(text, today=TODAY)
+    assert (fields["surname"].value, fields["address"].value) == ("Bytyçi", "Gartenstrasse 138, 3011 Bern")
+
+
+@pytest.mark.parametrize("text", [
+    "Verfügung\nMigrationsamt des Kantons Zürich\nBerninastrasse 45\n8090 Zürich\nDas Gesuch wird abgewiesen.",
+    "Advokatur Keller & Partner\nBahnhofplatz 9\n8001 Zürich\nSehr geehrte Damen und Herren",
+    # a private sender's block and the addressee's: which is the person's is open
+    "Hans Meier\nDorfstrasse 3\n8000 Zürich\nAhmad Popal\nSeestrasse 12\n8002 Zürich\nKündigung",
+])
+def test_address_blocks_that_are_not_the_persons(text: str) -> None:
+    fields = extract_fields(text, today=TODAY)
+    assert "surname" not in fields and "address" not in fields
+
+
+def test_a_salutation_and_a_surname_over_an_address() -> None:
+    fields = extract_fields("Versicherungsausweis\nFrau\nTekle\nDorfstrasse 96\n8406 Winterthur", today=TODAY)
+    assert fields["surname"].value == "Tekle" and "givenNames" not in fields
+    assert fields["address"].value == "Dorfstrasse 96, 8406 Winterthur"
+
+
 @pytest.mark.parametrize("line", [
     "Sehr geehrte Frau Anna Meier",  # the addressee in a sentence (the caseworker), not the person
     "Herrn Dr. Meier",  # a title and one name: no full name

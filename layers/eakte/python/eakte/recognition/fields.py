@@ -262,7 +262,7 @@ _ADDRESS = re.compile(
     r"|(?:\d{1,4}\s?[a-zA-Z]?,?\s+(?i:rue|avenue|boulevard|chemin|route|place|impasse|allee|"
     r"via|viale|piazza|corso)\b[^\n,:;()]{1,40}))"
     r"\s*,?\s*(?P<zip>(?:CH-|D-|DE-)?\d{4,5})\s+"
-    r"(?P<city>[A-ZÄÖÜÉ][\w\-.]*(?:[ \-][A-ZÄÖÜÉ][\w\-.]*)*)"
+    r"(?P<city>[A-ZÄÖÜÉ][\w\-.]*(?:[ \-/][A-ZÄÖÜÉ][\w\-.]*)*)"  # bilingual: Biel/Bienne
 )
 _MOVE_IN = re.compile(
     r"\b(?:mietbeginn|beginn des mietverhaltnisses|mietantritt|einzugsdatum|einzugstermin|"
@@ -366,6 +366,8 @@ def _split_full_name(value: str) -> tuple[str, str]:
     capitals are the surname. Otherwise the given name comes first (with a leading 'Abd al-' kept
     to it); identity resolution compares names order-insensitively, so a wrong cut costs little."""
     words = value.split()
+    if len(words) == 1:  # "Frau Tekle"
+        return value, ""
     caps = [w for w in words if w.isupper() and len(w) > 1]
     if caps and len(caps) < len(words):
         return " ".join(caps), " ".join(w for w in words if w not in caps)
@@ -400,6 +402,39 @@ def _address_below(text: str, eol: int) -> ExtractedField | None:
     return None
 
 
+# A letter's address block without a salutation line ("Rami Al Hassan" over "Zürcherstrasse 112"
+# over "8406 Winterthur"): a line of two to five name words directly over a street line and a
+# postcode line, among the first lines of the page, where an address block stands. A sender's
+# block is not the person's: a company, an office, a court, an insurer, a lawyer's practice.
+_BLOCK_TOP_LINES = 14
+_ORGANISATION = re.compile(
+    _LEGAL_FORM.pattern + r"|\b(?:\w*amt|\w*behorde|service|ufficio|sezione|direction|departement|dipartimento|"
+    r"kanton|canton|cantone|gemeinde|stadt|ville|citta|commune|comune|polizei|police|polizia|"
+    r"\w*gericht|tribunal|tribunale|\w*versicherung|\w*kasse|assurance|assicurazione|caisse|cassa|"
+    r"verwaltung|immobilien|regie|immobiliare|advokatur|kanzlei|etude|studio|avocats?|avvocat[oi]|"
+    r"rechtsanwalt\w*|notariat|bank|banque|banca|hotel|restaurant|klinik|clinique|spital|hopital|"
+    r"ospedale|schule|ecole|scuola|zentrum|centre|centro|verein|association|associazione|"
+    r"fondation|fondazione|dr|prof|lic|iur)\b"
+)
+
+
+def _unsaluted_addressee(text: str) -> tuple[str, int] | None:
+    """The name of an address block without a salutation (see _ORGANISATION) and the end of its
+    line; none where two such blocks (a private sender's and the addressee's) leave it open."""
+    lines: list[tuple[str, int]] = []
+    pos = -1
+    while len(lines) < _BLOCK_TOP_LINES and (nxt := _next_line(text, pos)) is not None:
+        lines.append((text[nxt[0]:nxt[1]].strip(), nxt[1]))
+        pos = nxt[1]
+    found: list[tuple[str, int]] = []
+    for (line, eol), (street, _), (town, _) in zip(lines, lines[1:], lines[2:], strict=False):
+        v = _name_value(line)
+        if v == line and 2 <= len(v.split()) <= 5 and not _ORGANISATION.search(shadow(line)) \
+                and _ADDRESS.fullmatch(f"{street}, {town}") is not None:
+            found.append((v, eol))
+    return found[0] if len(found) == 1 else None
+
+
 def _named_person(text: str, sh: str) -> dict[str, ExtractedField]:
     found: tuple[str, float, int] | None = None  # name, confidence, end of its line
     for m in _ROLE.finditer(sh):
@@ -414,14 +449,19 @@ def _named_person(text: str, sh: str) -> dict[str, ExtractedField]:
             _, eol = _line_bounds(sh, m.end())
             rest = text[m.end():eol]
             v = _name_value(rest)
-            if v is not None and 2 <= len(v.split()) <= 5 and (
+            # one word is a surname where an address block follows ("Frau Tekle" over her street),
+            # not a caseworker named in a letter's head ("Frau Meier")
+            words = len(v.split()) if v is not None else 0
+            if v is not None and (2 <= words <= 5 or (words == 1 and _address_below(text, eol) is not None)) and (
                     rest.strip(" ,") == v or _AFTER_NAME.match(shadow(rest[rest.find(v) + len(v):]))):
                 found = (v, TEXT_WEAK, eol)
                 break
+    if found is None and (block := _unsaluted_addressee(text)) is not None:
+        found = (block[0], TEXT_WEAK, block[1])
     if found is None:
         return {}
     surname, given = _split_full_name(found[0])
-    out = {"surname": _field(surname, found[1]), "givenNames": _field(given, found[1])}
+    out = {"surname": _field(surname, found[1])} | ({"givenNames": _field(given, found[1])} if given else {})
     if (address := _address_below(text, found[2])) is not None:
         out["address"] = address  # where the person lives: identity evidence (logic.addresses)
     return out
@@ -513,7 +553,7 @@ def _persons_address(text: str, sh: str, shown: dict[str, ExtractedField]) -> Ex
     addressee = _named_person(text, sh) if names else {}
     if "address" not in addressee:
         return None
-    full = f"{addressee['givenNames'].value} {addressee['surname'].value}".split()
+    full = " ".join(addressee[k].value for k in ("givenNames", "surname") if k in addressee).split()
     if not set(fold(names).split()) <= {fold(w) for w in full}:
         return None
     if "surname" not in shown and (rest := [w for w in full if fold(w) not in set(fold(names).split())]):
