@@ -31,6 +31,7 @@ import argparse
 import json
 import sys
 import time
+import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,8 +58,12 @@ from eakte.models.document import (  # noqa: E402
     Submission,
     SubmissionKind,
 )
+from eakte.recognition import Recognition, recognize  # noqa: E402
+from eakte.recognition.countries import icao_to_iso  # noqa: E402
 from eakte.recognition.fields import AHV_CONFIDENCE  # noqa: E402
-from samples.identities import CATEGORIES, IdDocument, IdPerson, identity_corpus  # noqa: E402
+from samples.corpus_scans import ocr_pages  # noqa: E402
+from samples.identities import CATEGORIES, IdDocument, IdentityCorpus, IdPerson, dossier_number, identity_corpus  # noqa: E402
+from samples.identity_pages import identity_page  # noqa: E402
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 IDENTITY_SHARE = 0.3  # documents that are passports/ID cards (and may open a dossier)
@@ -67,8 +72,8 @@ IDENTITY_SHARE = 0.3  # documents that are passports/ID cards (and may open a do
 def _dossier(p: IdPerson) -> Dossier:
     refs = {"documentNumber": p.passport_no} | ({"ahvNumber": p.ahv} if p.ahv and p.ahv_known else {}) | \
         ({"zemisNumber": p.zemis} if p.zemis else {})
-    return Dossier(dossier_id=f"D-{p.key}", surname=p.surname.canonical(), given_names=p.given.canonical(),
-                   birth_date=p.birth_date, nationality=p.origin, sex=p.sex, reference_numbers=refs,
+    return Dossier(dossier_id=dossier_number(p.key), surname=p.surname.canonical(), given_names=p.given.canonical(),
+                   birth_date=p.birth_date, nationality=icao_to_iso(p.origin), sex=p.sex, reference_numbers=refs,
                    created_at=NOW)
 
 
@@ -97,7 +102,7 @@ def _document(i: int, d: IdDocument) -> Document:
     if d.birth_date:
         fields["birthDate"] = f(d.birth_date.isoformat(), *((FieldSource.MRZ, 0.99) if d.mrz_validated else ()))
     if d.nationality:
-        fields["nationality"] = f(d.nationality)
+        fields["nationality"] = f(icao_to_iso(d.nationality))  # as recognition reads it (Kosovo: RKS -> XKX)
     if d.sex:
         fields["sex"] = f(d.sex)
     if d.address:
@@ -118,6 +123,48 @@ def _document(i: int, d: IdDocument) -> Document:
                     document_type=doc_type, confidence=0.99, fields=fields, received_at=NOW, updated_at=NOW)
 
 
+
+def _read_document(i: int, read: Recognition) -> Document:
+    """The document as the pipeline has it after OCR and recognition (--through-ocr): its type,
+    that type's confidence (below the calibrated threshold it goes to the inbox) and the fields read."""
+    return Document(document_id=f"DOC-{i:05d}", submission_id=f"S-{i:05d}", tenant="bench", kind=SubmissionKind.SCAN,
+                    status=DocumentStatus.CLASSIFIED, filename="x.pdf", source_bucket="b", source_key="k",
+                    document_type=read.document_type, confidence=round(read.confidence, 4), fields=read.fields,
+                    received_at=NOW, updated_at=NOW)
+
+
+def read_through_ocr(corpus: IdentityCorpus, seed: int, workers: int = 2) -> tuple[list[Recognition], list[str]]:
+    """Every document of `corpus` as a page of its kind (samples.identity_pages), rendered, degraded,
+    OCR'd by the project's OCR path (cached in .cache/ocr) and recognised as the classify stage
+    does; with each page's degradation."""
+    persons = {p.key: p for p in corpus.persons}
+    pages = [identity_page(d, persons[d.person_key], i, seed) for i, d in enumerate(corpus.documents)]
+    scanned = ocr_pages(pages, lambda page: f"identity-{seed}:{page.index}", workers)
+    return [recognize(text) for _, text in scanned], [kind for kind, _ in scanned]
+
+
+def _fold(value: str) -> str:
+    value = unicodedata.normalize("NFKD", value.casefold().replace("ß", "ss").replace("ı", "i"))
+    return " ".join("".join(c for c in value if not unicodedata.combining(c)).replace("-", " ").split())
+
+
+def read_rates(corpus: IdentityCorpus, read: list[Recognition]) -> dict[str, dict[str, float]]:
+    """How often recognition read what the generated document shows, per field (names folded for
+    case and diacritics; a passport's names may come from its MRZ in the passport's own spelling,
+    which the document's text need not use)."""
+    hits: Counter[str] = Counter()
+    shown: Counter[str] = Counter()
+    for d, r in zip(corpus.documents, read, strict=True):
+        expected = {"surname": d.surname, "givenNames": d.given_names, "address": d.address or "",
+                    "birthDate": d.birth_date.isoformat() if d.birth_date else ""} | d.references
+        for name, value in expected.items():
+            if not value:
+                continue
+            shown[name] += 1
+            got = r.fields.get(name)
+            hits[name] += got is not None and _fold(got.value) == _fold(value)
+    return {n: {"n": shown[n], "read": round(hits[n] / shown[n], 3)} for n in sorted(shown)}
+
 # What a document (and its upload) offers to find its person's dossier, strongest first: the
 # recall per class shows where the misses are, and "nothing but a name" is what no rule may file
 # (a name alone never attaches: logic.identity), so 1 - its share bounds the reachable recall.
@@ -127,7 +174,7 @@ EVIDENCE = ("a number the dossier knows", "the uploader named the person", "the 
 
 def _known_numbers(truth: IdPerson) -> set[str]:
     """The numbers of `truth` that its dossier knows at the run's start (_dossier), and its number."""
-    return {truth.ahv if truth.ahv_known else None, truth.zemis, truth.passport_no, f"D-{truth.key}"} - {None}
+    return {truth.ahv if truth.ahv_known else None, truth.zemis, truth.passport_no, dossier_number(truth.key)} - {None}
 
 
 def strongest_evidence(d: IdDocument, truth: IdPerson) -> str:
@@ -144,7 +191,9 @@ def strongest_evidence(d: IdDocument, truth: IdPerson) -> str:
 
 
 def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str = "typed",
-        declarations: bool = True) -> dict[str, Any]:
+        declarations: bool = True, read: list[Recognition] | None = None) -> dict[str, Any]:
+    """`read`: the documents as recognition read them through the OCR (read_through_ocr), in
+    place of the generated fields."""
     corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents, profile=profile)
     if not declarations:
         for d in corpus.documents:
@@ -154,9 +203,9 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
     for p in corpus.persons:
         if p.has_dossier:
             records.create_dossier(_dossier(p))
-            owner[f"D-{p.key}"] = p.key
+            owner[dossier_number(p.key)] = p.key
             if p.address_known and p.address and (key := address_key(p.address)) is not None:
-                records.add_dossier_address(f"D-{p.key}", key, p.address, "an earlier document")
+                records.add_dossier_address(dossier_number(p.key), key, p.address, "an earlier document")
     persons = {p.key: p for p in corpus.persons}
     owners = set(owner.values())
     stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
@@ -173,7 +222,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
     cpu = 0.0
     clean: Counter[str] = Counter()
     for i, d in enumerate(corpus.documents):
-        doc = _document(i, d)
+        doc = _document(i, d) if read is None else _read_document(i, read[i])
         records.put_submission(_submission(i, d))
         records.create_document(doc)
         declared = "none" if d.declared is None else \
@@ -235,6 +284,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
         outcomes["opened_duplicate"]
     return {
         "profile": profile,
+        "fields": "generated" if read is None else "read through the OCR",
         "dossiers": sum(1 for p in corpus.persons if p.has_dossier),
         "documents": len(corpus.documents),
         "documents_of_persons_with_dossier": positive_docs,
@@ -271,12 +321,33 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
 
 
 def run_with_baseline(dossiers: int = 1200, documents: int = 2400, seed: int = 7,
-                      profile: str = "typed") -> dict[str, Any]:
+                      profile: str = "typed", through_ocr: bool = False, workers: int = 2) -> dict[str, Any]:
     """`run`, and for the typed profile the same documents as if no uploader had named anyone:
-    what the documents alone achieve (in "without_declarations")."""
-    result = run(dossiers, documents, seed, profile)
+    what the documents alone achieve (in "without_declarations"). `through_ocr`: the typed
+    documents rendered, OCR'd and recognised (read_through_ocr), with the generated fields' run
+    beside them (in "generated_fields")."""
+    read = None
+    if through_ocr:
+        if profile != "typed":
+            raise ValueError("--through-ocr renders the typed profile's documents (they have a kind)")
+        started = time.monotonic()
+        corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents, profile=profile)
+        read, degradations = read_through_ocr(corpus, seed, workers)
+        ocr_seconds = time.monotonic() - started
+    result = run(dossiers, documents, seed, profile, read=read)
+    if read is not None:
+        truth = [CATEGORIES[d.category].document_type for d in corpus.documents]
+        result["through_ocr"] = {
+            "pages": len(read), "ocr_and_recognition_seconds": round(ocr_seconds, 1),
+            "degradations": dict(Counter(degradations)),
+            "document_type_accuracy": round(sum(r.document_type.value == t for r, t in zip(read, truth, strict=True))
+                                            / len(read), 4),
+            "field_read_rates": read_rates(corpus, read),
+        }
+        generated = run(dossiers, documents, seed, profile)
+        result["generated_fields"] = {k: generated[k] for k in ("outcomes", "false_attachments", "precision", "recall")}
     if profile == "typed":
-        alone = run(dossiers, documents, seed, profile, declarations=False)
+        alone = run(dossiers, documents, seed, profile, declarations=False, read=read)
         result["without_declarations"] = {k: alone[k] for k in (
             "outcomes", "false_attachments", "precision", "recall", "recall_more_than_a_name")}
     return result
@@ -284,7 +355,7 @@ def run_with_baseline(dossiers: int = 1200, documents: int = 2400, seed: int = 7
 
 def print_table(r: dict[str, Any]) -> None:
     rows: list[tuple[str, Any]] = [
-        ("generator profile", r["profile"]),
+        ("generator profile / fields", f"{r['profile']} / {r['fields']}"),
         ("dossiers / documents", f"{r['dossiers']} / {r['documents']}"),
         ("documents without birth date / given names",
          f"{r['documents_without']['birthDate']} / {r['documents_without']['givenNames']}"),
@@ -306,6 +377,16 @@ def print_table(r: dict[str, Any]) -> None:
          r["recall_ceiling_name_alone_never_files"]),
         ("CPU ms / document (resolve)", r["cpu_ms_per_document_resolve"]),
     ]
+    if ocr := r.get("through_ocr"):
+        rows += [("pages rendered, OCR'd and recognised / seconds (cached pages are not OCR'd again)",
+                  f"{ocr['pages']} / {ocr['ocr_and_recognition_seconds']}"),
+                 ("  degradations", ", ".join(f"{k} {v}" for k, v in sorted(ocr["degradations"].items()))),
+                 ("  document type accuracy", ocr["document_type_accuracy"]),
+                 *((f"  read as the document shows it: {k} (n={v['n']})", v["read"])
+                   for k, v in ocr["field_read_rates"].items())]
+    if gen := r.get("generated_fields"):
+        rows += [("the same documents with generated fields: recall / precision / FALSE",
+                  f"{gen['recall']} / {gen['precision']} / {gen['false_attachments']}")]
     if alone := r.get("without_declarations"):
         rows += [("the same documents, no uploader naming anyone: recall / precision / FALSE",
                   f"{alone['recall']} / {alone['precision']} / {alone['false_attachments']}")]
@@ -356,13 +437,18 @@ def main() -> int:
     parser.add_argument("--seeds", type=_seed_list, default=None,
                         help="e.g. 1-20: one run per seed, a summary of false attachments (instead of --seed)")
     parser.add_argument("--profile", choices=("typed", "legacy"), default="typed")
+    parser.add_argument("--through-ocr", action="store_true",
+                        help="render each document as a page, OCR it (Tesseract, cached) and resolve what "
+                             "recognition reads (about 1 s per uncached page and worker)")
+    parser.add_argument("--workers", type=int, default=2, help="OCR workers for --through-ocr")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "identity.json")
     args = parser.parse_args()
     if args.seeds:
         result = run_seeds(args.seeds, args.dossiers, args.documents, args.profile)
         print_seeds(result)
     else:
-        result = run_with_baseline(args.dossiers, args.documents, args.seed, args.profile)
+        result = run_with_baseline(args.dossiers, args.documents, args.seed, args.profile, args.through_ocr,
+                                   args.workers)
         print_table(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))

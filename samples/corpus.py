@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from eakte.recognition.countries import icao_to_iso  # fields carry ISO 3166-1 (Kosovo: XKX, MRZ: RKS)
-from samples.identities import ORIGINS, ahv_number
+from samples.identities import ORIGINS, Origin, ahv_number
 
 TYPES = ("passport", "identity_card", "residence_permit", "visa", "application_form", "birth_certificate",
          "marriage_certificate", "employment_contract", "payslip", "rental_agreement", "police_report",
@@ -423,21 +423,11 @@ def _mrz(surname: str, given: str, nat: str, sex: str, birth: date, expiry: date
     return [l1, body + mrz_check_digit(composite)]
 
 
-def _document(index: int, doc_type: str, locale: str, rng: random.Random, seed: int = 3) -> CorpusDocument:
-    lang = locale[:2]
-    origin = rng.choice(ORIGINS)
-    sex = rng.choice("MF")
-    pool = origin.male if sex == "M" else origin.female
-    given = rng.choice(rng.choice(pool))
-    surname = rng.choice(rng.choice(origin.surnames))
-    birth = date(rng.randint(1960, 2005), 1, 1) + timedelta(days=rng.randrange(365))
-    issued = date(2024, 1, 1) + timedelta(days=rng.randrange(600))
-    expiry = issued + timedelta(days=365 * rng.choice([1, 2, 5, 10]))
-    city = rng.choice(_CITIES[locale])
-    street = rng.choice(_STREETS["de" if lang == "de" else lang])
-    address = f"{street} {rng.randint(1, 150)}, {rng.randint(1000, 9999)} {city}"
-    salary = rng.randrange(3800, 8200, 50)
-    ctx = {
+def _context(rng: random.Random, lang: str, origin: Origin, surname: str, given: str, birth: date,
+             issued: date, expiry: date, city: str, address: str, salary: int) -> dict[str, object]:
+    """The values a template's placeholders take; `_document` and samples.identity_pages draw them
+    alike (the draws in this order: the corpus must not move)."""
+    return {
         "surname": surname, "given": given, "birth": _fmt_date(birth, lang, rng), "birthplace": rng.choice(
             ["Aleppo", "Damaskus", "Kabul", "Herat", "Asmara", "Ankara", "Kyiv", "Pristina", "Bogotá"]),
         "issued": _fmt_date(issued, lang, rng), "expiry": _fmt_date(expiry, lang, rng),
@@ -456,7 +446,27 @@ def _document(index: int, doc_type: str, locale: str, rng: random.Random, seed: 
         "premium": f"{rng.randrange(280, 520)}.{rng.randrange(10, 95)}",
         "level": rng.choice(["A1", "A2", "B1", "B2", "C1"]), "month": rng.choice(_MONTHS[lang]),
         "year": issued.year, "canton": rng.choice(["Zürich", "Bern", "Aargau", "Vaud", "Ticino"]),
+        "start_date": start,  # the date itself, for the expected fields
     }
+
+
+def _document(index: int, doc_type: str, locale: str, rng: random.Random, seed: int = 3) -> CorpusDocument:
+    lang = locale[:2]
+    origin = rng.choice(ORIGINS)
+    sex = rng.choice("MF")
+    pool = origin.male if sex == "M" else origin.female
+    given = rng.choice(rng.choice(pool))
+    surname = rng.choice(rng.choice(origin.surnames))
+    birth = date(rng.randint(1960, 2005), 1, 1) + timedelta(days=rng.randrange(365))
+    issued = date(2024, 1, 1) + timedelta(days=rng.randrange(600))
+    expiry = issued + timedelta(days=365 * rng.choice([1, 2, 5, 10]))
+    city = rng.choice(_CITIES[locale])
+    street = rng.choice(_STREETS["de" if lang == "de" else lang])
+    address = f"{street} {rng.randint(1, 150)}, {rng.randint(1000, 9999)} {city}"
+    salary = rng.randrange(3800, 8200, 50)
+    ctx = _context(rng, lang, origin, surname, given, birth, issued, expiry, city, address, salary)
+    start = ctx["start_date"]
+    assert isinstance(start, date)
     spec = _T[doc_type][lang]
     labels = _LABELS[lang]
     lines: list[str] = []

@@ -15,6 +15,7 @@ import hashlib
 import io
 import random
 import sys
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,16 +97,18 @@ def degrade(img: Image.Image, kind: str, rng: random.Random) -> tuple[bytes, Med
     return out.getvalue(), MediaType.JPEG
 
 
+def scan(doc: CorpusDocument, stream: str) -> Scan:
+    """`doc` rendered and degraded (the degradation rotating with its index), from the random
+    stream named `stream`."""
+    rng = random.Random(stream)
+    kind = DEGRADATIONS[doc.index % len(DEGRADATIONS)]
+    data, media_type = degrade(render(doc, rng), kind, rng)
+    return Scan(doc, kind, media_type, data)
+
+
 def scans(per_type: int = 18, seed: int = 3, held_out_only: bool = False) -> list[Scan]:
-    out: list[Scan] = []
-    for doc in corpus_documents(per_type=per_type, seed=seed):
-        if held_out_only and not doc.held_out:
-            continue
-        rng = random.Random(f"{seed}:{doc.index}")
-        kind = DEGRADATIONS[doc.index % len(DEGRADATIONS)]
-        data, media_type = degrade(render(doc, rng), kind, rng)
-        out.append(Scan(doc, kind, media_type, data))
-    return out
+    return [scan(doc, f"{seed}:{doc.index}") for doc in corpus_documents(per_type=per_type, seed=seed)
+            if doc.held_out or not held_out_only]
 
 
 def ocr_text(scan: Scan, engine: TesseractOcrEngine, store: MemoryObjectStore) -> str:
@@ -132,6 +135,19 @@ def ocr_corpus(per_type: int = 18, seed: int = 3, workers: int = 1,
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         texts = list(pool.map(lambda s: ocr_text(s, engine, store), all_scans))
     return list(zip(all_scans, texts, strict=True))
+
+
+def ocr_pages(docs: Sequence[CorpusDocument], stream: Callable[[CorpusDocument], str],
+              workers: int = 1) -> list[tuple[str, str]]:
+    """(degradation, OCR text) of each of `docs` (cached like the corpus), each page rendered,
+    OCR'd and let go in turn: thousands of page images are not held in memory."""
+    def one(doc: CorpusDocument) -> tuple[str, str]:
+        page = scan(doc, stream(doc))
+        store = MemoryObjectStore()
+        return page.degradation, ocr_text(page, TesseractOcrEngine(store, dpi=150, max_workers=1), store)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(one, docs))
 
 
 def main() -> int:

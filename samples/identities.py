@@ -25,6 +25,7 @@ Two profiles:
 
 from __future__ import annotations
 
+import hashlib
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -532,13 +533,19 @@ def _addresses(docs: list[IdDocument], persons: list[IdPerson], rng: random.Rand
         d.variation += "+address" if shown == current else "+new_address"
 
 
+def dossier_number(person_key: str) -> str:
+    """The number of the dossier bench/identity.py opens for a person, in the office's format
+    ('D-' and 12 hexadecimal digits, logic.stages), so that a page quoting it reads as one."""
+    return "D-" + hashlib.sha256(f"dossier-{person_key}".encode()).hexdigest()[:12].upper()
+
+
 def _quote_dossier_numbers(docs: list[IdDocument], persons: list[IdPerson], rng: random.Random) -> None:
-    """The office's dossier number ('D-' + person key, as bench/identity.py names the dossiers) on
-    CATEGORIES[..].dossier_number of the documents about persons with a dossier; own stream."""
+    """The office's dossier number (dossier_number) on CATEGORIES[..].dossier_number of the
+    documents about persons with a dossier; own stream."""
     known = {p.key for p in persons if p.has_dossier}
     for d in docs:
         if d.person_key in known and rng.random() < CATEGORIES[d.category].dossier_number:
-            d.references["dossierNumber"] = f"D-{d.person_key}"
+            d.references["dossierNumber"] = dossier_number(d.person_key)
             d.variation += "+dossier_number"
 
 
