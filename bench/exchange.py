@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import local_stack, percentile  # noqa: E402
-from bench.report import print_rows  # noqa: E402
+from bench.report import exit_on_sigterm, print_rows  # noqa: E402
 from eakte.local.client import LocalClient  # noqa: E402
 from samples.events import event_message_id, event_person, person_event  # noqa: E402
 
@@ -196,6 +196,7 @@ def print_table(r: dict[str, Any]) -> None:
 
 
 def main() -> int:
+    exit_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=int(os.environ.get("BENCH_EXCHANGE_N", "5000")))
     parser.add_argument("--failure-rate", type=float, default=0.1)

@@ -30,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report import print_rows  # noqa: E402
+from bench.report import exit_on_sigterm, print_rows  # noqa: E402
 from eakte.local.client import LocalClient  # noqa: E402
 from eakte.local.process import running_stack  # noqa: E402
 from eakte.settings import API, CONSUMED_STAGES, STAGES, Stage  # noqa: E402
@@ -148,6 +148,7 @@ def print_table(r: dict[str, Any]) -> None:
 
 
 def main() -> int:
+    exit_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=int(os.environ.get("BENCH_N", "100")))
     parser.add_argument("--url", default=None, help="a running local stack; default: start one")

@@ -1,9 +1,18 @@
-"""How every benchmark prints its figures: a two-column table, metric | value."""
+"""How every benchmark prints its figures (a two-column table, metric | value), and how one that
+starts a local stack stops."""
 
 from __future__ import annotations
 
+import signal
+import sys
 from collections.abc import Sequence
 from typing import Any
+
+
+def exit_on_sigterm() -> None:
+    """Leave by SystemExit on SIGTERM (kill, a job's timeout), as on Ctrl-C, so that the local stack
+    a benchmark started is stopped by its context manager instead of running on without it."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 def print_rows(rows: Sequence[tuple[str, Any]], heading: str = "metric") -> None:
