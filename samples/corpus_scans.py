@@ -72,14 +72,29 @@ def render(doc: CorpusDocument, rng: random.Random) -> Image.Image:
     return img
 
 
-def degrade(img: Image.Image, kind: str, rng: random.Random) -> tuple[bytes, MediaType]:
+def _seeded_noise(size: tuple[int, int], sigma: float, rng: random.Random) -> Image.Image:
+    """Noise like Image.effect_noise's (around 128, spread `sigma`) drawn from `rng`. effect_noise
+    draws from the C library's global generator, whose state depends on all the process drew
+    before, in any thread: a page degraded in a worker thread came out different on every run, so
+    its OCR was never found in the cache (and its figures moved from run to run)."""
+    n = size[0] * size[1]
+    two = ImageChops.add(Image.frombytes("L", size, rng.randbytes(n)), Image.frombytes("L", size, rng.randbytes(n)),
+                         scale=2.0)  # the mean of two uniform draws: around 127.5, spread about 52
+    return two.point(lambda v: max(0, min(255, round(128 + (v - 127.5) * sigma / 52))))
+
+
+def degrade(img: Image.Image, kind: str, rng: random.Random, seeded_noise: bool = False) -> tuple[bytes, MediaType]:
+    """`seeded_noise`: the scanner's noise from `rng` (_seeded_noise); the corpus keeps
+    effect_noise, which is repeatable there (drawn in order in the main thread), so that its
+    cached OCR stays valid."""
     if kind == "clean":
         out = io.BytesIO()
         img.save(out, "PNG")
         return out.getvalue(), MediaType.PNG
     if kind == "scanner":
         img = img.rotate(rng.uniform(-1.2, 1.2), fillcolor=255, resample=Image.Resampling.BILINEAR)
-        noise = Image.effect_noise(img.size, rng.uniform(20, 40))
+        sigma = rng.uniform(20, 40)
+        noise = _seeded_noise(img.size, sigma, rng) if seeded_noise else Image.effect_noise(img.size, sigma)
         img = Image.blend(img, noise, 0.12)
         img = img.point(lambda v: 255 if v > rng.randint(150, 175) else 0).convert("1")
         out = io.BytesIO()
@@ -97,12 +112,12 @@ def degrade(img: Image.Image, kind: str, rng: random.Random) -> tuple[bytes, Med
     return out.getvalue(), MediaType.JPEG
 
 
-def scan(doc: CorpusDocument, stream: str) -> Scan:
+def scan(doc: CorpusDocument, stream: str, seeded_noise: bool = False) -> Scan:
     """`doc` rendered and degraded (the degradation rotating with its index), from the random
-    stream named `stream`."""
+    stream named `stream` (see degrade for `seeded_noise`)."""
     rng = random.Random(stream)
     kind = DEGRADATIONS[doc.index % len(DEGRADATIONS)]
-    data, media_type = degrade(render(doc, rng), kind, rng)
+    data, media_type = degrade(render(doc, rng), kind, rng, seeded_noise)
     return Scan(doc, kind, media_type, data)
 
 
@@ -140,9 +155,10 @@ def ocr_corpus(per_type: int = 18, seed: int = 3, workers: int = 1,
 def ocr_pages(docs: Sequence[CorpusDocument], stream: Callable[[CorpusDocument], str],
               workers: int = 1) -> list[tuple[str, str]]:
     """(degradation, OCR text) of each of `docs` (cached like the corpus), each page rendered,
-    OCR'd and let go in turn: thousands of page images are not held in memory."""
+    OCR'd and let go in turn, in worker threads (so with seeded noise): thousands of page images
+    are not held in memory."""
     def one(doc: CorpusDocument) -> tuple[str, str]:
-        page = scan(doc, stream(doc))
+        page = scan(doc, stream(doc), seeded_noise=True)
         store = MemoryObjectStore()
         return page.degradation, ocr_text(page, TesseractOcrEngine(store, dpi=150, max_workers=1), store)
 
