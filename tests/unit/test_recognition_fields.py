@@ -73,6 +73,26 @@ def test_text_wins_over_failed_mrz_field() -> None:
     assert f["birthDate"].confidence >= 0.8
 
 
+@pytest.mark.parametrize(("code", "expected"), [
+    ("IRQ", "IRQ"), ("IRO", "IRQ"), ("ERT", "ERI"), ("D", "DEU"), ("RKS", "XKX"), ("UTO", "UTO"),
+    ("XYZ", None),  # no lookalike makes a code: not a nationality at all
+    ("ERA", None),  # BRA or FRA: which one is open
+])
+def test_an_mrz_nationality_is_a_country_code_or_nothing(code: str, expected: str | None) -> None:
+    """No check digit covers the MRZ's nationality: a misread letter is repaired where exactly one
+    lookalike makes a code, else no nationality is reported (it would contradict the dossier's)."""
+    line2 = f"L898902C36{code.ljust(3, '<')}7408122F1204159ZE184226B<<<<<10"
+    mrz = find_mrz("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" + line2, today=TODAY)
+    assert mrz is not None and mrz.valid
+    got = extract_fields("", mrz, today=TODAY).get("nationality")
+    assert (got.value if got else None) == expected
+
+
+def test_a_bracket_misread_in_a_label() -> None:
+    f = extract_fields("Anzeige\nName: Hamdan\nVorname(n}: Anas\nGeburtsdatum: 25.08.2001", today=TODAY)
+    assert f["givenNames"].value == "Anas"
+
+
 def test_mrz_and_text_names_agree_despite_transliteration() -> None:
     text = ("Name: Müller\nVorname: Jörg\n"
             "P<D<<MUELLER<<JOERG<<<<<<<<<<<<<<<<<<<<<<<<<\nC01X00T478D<<6408125M3103315<<<<<<<<<<<<<<<2")

@@ -243,3 +243,13 @@ def test_trailing_fillers_misread_as_letters_are_no_given_names() -> None:
     line1 = "P<UTOKIM<<LEE<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"  # a real name of filler-like letters stays
     r = parse_mrz([line1, TD3[1]], today=TODAY)
     assert r is not None and r.given_names == "LEE"
+
+
+def test_the_fields_filler_misread_after_the_given_names_is_no_name() -> None:
+    """Given names are parted by single fillers, so a double one ends them; the trailing fillers
+    that OCR reads as digits ('5', '8': S and B once repaired to letters) or as lone 'E's are not
+    names (seen on degraded scans of the identity benchmark: 'FARIDA S SSBSSSB', 'MAJID E E EEE E')."""
+    for tail in ("<<<<<5<<<<<5585558", "<E<E<EEE<E", "<MARIA<<<<C<<<EEUEE"):
+        line1 = f"P<UTOERIKSSON<<ANNA{tail}".ljust(44, "<")
+        r = parse_mrz([line1, TD3[1]], today=TODAY)
+        assert r is not None and r.valid and r.given_names in ("ANNA", "ANNA MARIA"), (tail, r.given_names)

@@ -10,6 +10,8 @@ stateless persons and refugees (XXA, XXB, XXC, XXX) are kept as they are.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from eakte.recognition.normalize import fold
 
 _STEMS: dict[str, str] = {
@@ -150,6 +152,36 @@ def icao_to_iso(code: str) -> str:
     """MRZ nationality / issuing state to ISO 3166-1 alpha-3 ('D' is Germany in the MRZ)."""
     code = code.strip("<").upper()
     return _ICAO_TO_ISO.get(code, code)
+
+
+# Letters OCR takes for one another in the MRZ's OCR-B (digits are repaired to letters before)
+_MRZ_LOOKALIKES = {"O": "QDC", "Q": "O", "D": "O", "C": "GO", "G": "CO", "I": "LT", "L": "I", "T": "I",
+                   "B": "E", "E": "BF", "F": "EP", "P": "F", "U": "V", "V": "UY", "Y": "V", "M": "N", "N": "MH",
+                   "H": "N", "K": "X", "X": "K"}
+
+
+@lru_cache(maxsize=1)
+def _mrz_codes() -> frozenset[str]:
+    """Every code an MRZ may carry for a nationality: ISO 3166-1 alpha-3 (the iso3166 package),
+    ICAO's own (D, RKS, GB*), the special ones (stateless, refugees, UN, EU) and Utopia, the
+    state of Doc 9303's specimens."""
+    from iso3166 import countries_by_alpha3
+
+    return frozenset(countries_by_alpha3) | frozenset(_ICAO_TO_ISO) | KNOWN_CODES | {"XXA", "XXX", "UTO"}
+
+
+def mrz_nationality(code: str) -> str | None:
+    """An MRZ's nationality as ISO alpha-3; none where it is no country's code. No check digit
+    covers it, so a misread letter is repaired when exactly one lookalike makes a code ('IRO' is
+    Iraq, 'ERT' Eritrea), and a code that no repair explains is not reported: it would contradict
+    the dossier's nationality."""
+    code = code.strip("<").upper()
+    known = _mrz_codes()
+    if code in known:
+        return icao_to_iso(code)
+    repairs = {fixed for i, c in enumerate(code) for other in _MRZ_LOOKALIKES.get(c, "")
+               if (fixed := code[:i] + other + code[i + 1:]) in known}
+    return icao_to_iso(repairs.pop()) if len(repairs) == 1 else None
 
 
 def nationality_code(value: str) -> str | None:

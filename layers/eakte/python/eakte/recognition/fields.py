@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterator
 from datetime import date
 
 from eakte.models.document import DocumentType, ExtractedField, FieldSource
-from eakte.recognition.countries import icao_to_iso, nationality_code
+from eakte.recognition.countries import mrz_nationality, nationality_code
 from eakte.recognition.mrz import MrzResult
 from eakte.recognition.normalize import fold
 
@@ -54,6 +54,8 @@ def _shadow_table() -> dict[int, str]:
             table[cp] = base
     table[ord("ß")] = "s"
     table[ord("’")] = "'"
+    # brackets OCR reads for one another: "Vorname(n}:" is "Vorname(n):"
+    table |= {ord("{"): "(", ord("["): "(", ord("}"): ")", ord("]"): ")"}
     table[ord("\u00a0")] = " "
     return table
 
@@ -675,8 +677,8 @@ def mrz_fields(mrz: MrzResult) -> dict[str, ExtractedField]:
         out["givenNames"] = _field(mrz.given_names, conf(None), src)
     if mrz.birth_date:
         out["birthDate"] = _field(mrz.birth_date, conf("birth_date"), src)
-    if mrz.nationality and mrz.nationality.isalpha():
-        out["nationality"] = _field(icao_to_iso(mrz.nationality), conf(None), src)
+    if mrz.nationality and mrz.nationality.isalpha() and (code := mrz_nationality(mrz.nationality)) is not None:
+        out["nationality"] = _field(code, conf(None), src)
     if mrz.document_number:
         out["documentNumber"] = _field(mrz.document_number, conf("document_number"), src)
     if mrz.expiry_date:

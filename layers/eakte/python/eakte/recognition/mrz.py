@@ -186,7 +186,9 @@ def _names(field_: str) -> tuple[str, str]:
     def clean(part: str) -> str:
         return " ".join(part.replace("<", " ").split())
 
-    given = clean(secondary).split()
+    # given names are parted by single fillers: a double one ends them, what follows is the
+    # field's filler misread ('FARIDA<<<<<5<<<5585558')
+    given = clean(secondary.split("<<", 1)[0]).split()
     # the trailing fillers of the field misread as letters: 'JOERG<EEEE<<<', 'PARVANA<CE<<<'
     while len(given) > 1 and _misread_fillers(given[-1]):
         given.pop()
@@ -195,9 +197,11 @@ def _names(field_: str) -> tuple[str, str]:
 
 def _misread_fillers(token: str) -> bool:
     """A token only of letters OCR makes of '<' (C, E, K, X; L only repeated): no given name.
-    'LEE' or 'ELLE' stay names; 'EEEE', 'CCCE', 'CE' do not."""
+    'LEE' or 'ELLE' stay names; 'EEEE', 'CCCE', 'CE', a trailing lone 'E' do not."""
     letters = set(token)
-    return len(token) >= 2 and letters <= set("CEKLX") and (len(letters) == 1 or "L" not in letters)
+    if len(token) == 1:  # a lone 'E' after the given names: a filler ('MAJID<E<E<EEE<E'), not an initial
+        return letters <= set("CEKX")
+    return letters <= set("CEKLX") and (len(letters) == 1 or "L" not in letters)
 
 
 def _sex(c: str) -> str | None:
