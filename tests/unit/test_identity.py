@@ -14,6 +14,7 @@ from eakte.logic.identity import (
     birth_relation,
     misread_name_keys,
     name_match,
+    possible_duplicates,
     resolve,
     score_dossier,
 )
@@ -266,6 +267,35 @@ def test_index_attaches_spelling_variant_and_opens_new_dossier() -> None:
     again = _index(records, _classified("DOC-3", DocumentType.IDENTITY_CARD, surname="Mueller", givenNames="Anna",
                                         birthDate="1990-02-03", nationality="DEU", sex="F"))
     assert again.dossier_id == opened.dossier_id
+
+
+@pytest.mark.parametrize(("surname", "given"), [("Karim", "Mostafa"), ("Karimi", "Mostafas"), ("Arimi", "Mostafa")])
+def test_names_a_letter_apart_and_born_the_same_day_may_be_the_same_person(surname: str, given: str) -> None:
+    karimi = dossier("D-KARIMI", "Karimi", "Mostafa", "1973-12-14", nationality="AFG")
+    found = possible_duplicates(person(surname, given, "1973-12-14"), [karimi, RAMI])
+    assert [c.dossier_id for c in found] == ["D-KARIMI"] and "possibly the same person" in found[0].reason
+
+
+@pytest.mark.parametrize(("surname", "given", "birth"), [
+    ("Karimi", "Mostafa", "1973-12-15"),  # born another day
+    ("Karimi", "Mahmoud", "1973-12-14"),  # another given name
+    ("Karim", "Mostaka", "1973-12-14"),  # no name the same, both a letter off
+    ("Karimi", "Mostafa", "1973-01-01"),  # 1 January: the year only
+])
+def test_other_names_or_another_birthday_are_no_possible_duplicate(surname: str, given: str, birth: str) -> None:
+    karimi = dossier("D-KARIMI", "Karimi", "Mostafa", birth if birth.endswith("01-01") else "1973-12-14")
+    assert possible_duplicates(person(surname, given, birth), [karimi]) == []
+
+
+def test_an_identity_document_a_letter_off_a_dossier_opens_no_second_one() -> None:
+    """A passport whose MRZ lost a letter of the surname ('KARIM') goes to the inbox with the
+    dossier of Karimi born that day, instead of opening a second dossier of him."""
+    records = MemoryRecordStore()
+    records.create_dossier(dossier("D-KARIMI", "Karimi", "Mostafa", "1973-12-14", nationality="AFG"))
+    doc = _index(records, _classified("DOC-9", DocumentType.PASSPORT, surname="KARIM", givenNames="MOSTAFA",
+                                      birthDate="1973-12-14", nationality="AFG", sex="M"))
+    assert doc.status is DocumentStatus.NEEDS_REVIEW and [c.dossier_id for c in doc.candidates] == ["D-KARIMI"]
+    assert len(records.dossiers) == 1
 
 
 def test_index_ambiguous_document_goes_to_inbox_with_candidates() -> None:

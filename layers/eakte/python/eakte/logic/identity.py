@@ -380,7 +380,7 @@ class Resolution:
     dossier_id: str | None
     candidates: list[DossierCandidate]
     # reference | name_and_birth_date | name_and_address | declared | new_dossier | reference_conflict
-    # | ambiguous | no_match
+    # | possible_duplicate | ambiguous | no_match
     outcome: str
 
 
@@ -543,6 +543,48 @@ def with_address(person: PersonData, own: Resolution, at_address: Collection[str
     s = here[0]
     return Resolution(s.dossier.dossier_id, [_candidate(s, 1.0, f"known at the address shown, {s.reason}")],
                       "name_and_address")
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter substituted, added or dropped ('karim'/'karimi', 'adat'/'sadat'), from 3 letters."""
+    if a == b or min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[DossierCandidate]:
+    """Before an identity document opens a dossier: the dossiers of someone born the same day
+    whose names are the document's up to a letter read wrong, added or dropped per name, one name
+    at least the same ('KARIM Mostafa' for Karimi, 'ADAT' for Sadat: an MRZ's fillers eat and add
+    letters, and no check digit covers names). A second dossier of one person splits the file and
+    is hard to notice later, so such a document goes to a caseworker with them instead. Never
+    enough to attach: twins' names may differ by one letter (Ali/Alia)."""
+    if person.birth_date is None or placeholder_birth_date(person.birth_date):
+        return []
+    doc = person_name_tokens(person.surname) + person_name_tokens(person.given_names)
+    found: dict[str, DossierCandidate] = {}
+    for d in others:
+        if d.birth_date != person.birth_date or d.dossier_id in found or not doc:
+            continue
+        free = person_name_tokens(d.surname) + person_name_tokens(d.given_names)
+        same = 0
+        for t in doc:
+            hit = next((o for o in free if token_similarity(t, o) > 0), None)
+            same += hit is not None
+            hit = hit or next((o for o in free if _one_letter_apart(canonical(t), canonical(o))), None)
+            if hit is None:
+                break
+            free.remove(hit)
+        else:
+            if same:
+                s = score_dossier(person, d)
+                found[d.dossier_id] = _candidate(s, max(s.score, PLAUSIBLE),
+                                                 f"possibly the same person (born the same day, names a letter "
+                                                 f"apart): {s.reason}")
+    return _merge_candidates(list(found.values()))
 
 
 def _merge_candidates(found: list[DossierCandidate]) -> list[DossierCandidate]:

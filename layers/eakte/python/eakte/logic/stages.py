@@ -20,6 +20,7 @@ from eakte.logic.identity import (
     Resolution,
     canonical_name,
     misread_name_keys,
+    possible_duplicates,
     resolve,
     with_address,
     with_declared,
@@ -311,6 +312,8 @@ class IndexStage(StageBase):
             return resolution
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
                 and (doc.confidence or 0.0) >= self.threshold:
+            if alike := possible_duplicates(person, others):
+                return Resolution(None, alike, "possible_duplicate")
             return Resolution(self._open_dossier(doc, person), [], "new_dossier")
         return resolution
 
