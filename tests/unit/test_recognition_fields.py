@@ -409,6 +409,14 @@ def test_an_address_block_without_a_salutation_line() -> None:
     assert (fields["surname"].value, fields["address"].value) == ("Bytyçi", "Gartenstrasse 138, 3011 Bern")
 
 
+@pytest.mark.parametrize("salutation", ["Madarne", "Rnonsieur"])
+def test_a_salutation_the_ocr_misread_is_no_given_name(salutation: str) -> None:
+    """The OCR reads the m of Madame/Monsieur as 'rn': 'Madarne Hiba El Hassan' is Mrs El Hassan."""
+    text = f"Contrat de travail\n{salutation} Hiba El Hassan\nWeiherstr. 27\n8953 Dietikon\nFonction: Koch"
+    fields = extract_fields(text, today=TODAY)
+    assert (fields["surname"].value, fields["givenNames"].value) == ("El Hassan", "Hiba")
+
+
 @pytest.mark.parametrize("text", [
     "Verfügung\nMigrationsamt des Kantons Zürich\nBerninastrasse 45\n8090 Zürich\nDas Gesuch wird abgewiesen.",
     "Advokatur Keller & Partner\nBahnhofplatz 9\n8001 Zürich\nSehr geehrte Damen und Herren",

@@ -354,7 +354,9 @@ _ROLE = re.compile(
     r"employee|tenant|insured person|applicant)\b(?=\s*:)",
     re.M,
 )
-_SALUTATION = re.compile(r"(?:herrn?|frau|monsieur|madame|mme|signora|signor|sig\.ra|sig\.|mr\.?|mrs\.?|ms\.?)\s+")
+# an m of Madame/Monsieur is often read as 'rn' ('Madarne'): otherwise the salutation becomes a given name
+_SALUTATION = re.compile(r"(?:herrn?|frau|(?:m|rn)onsieur|(?:m|rn)ada(?:m|rn)e|mme|signora|signor|sig\.ra|sig\.|"
+                         r"mr\.?|mrs\.?|ms\.?)\s+")
 _SALUTATION_LINE = re.compile(r"^[ \t]*" + _SALUTATION.pattern, re.M)
 _GIVEN_PREFIXES = frozenset({"abd", "abdel", "abdul", "abu", "abou", "al", "el"})
 # what may follow the name on its line, after a comma: "Herr Rami Al Hassan, geboren am 14.03.1991"
