@@ -1,7 +1,7 @@
 """Render the generated corpus (samples/corpus.py) to degraded scans and OCR them through the
 project's own OCR path (TesseractOcrEngine -> Textract-shaped blocks -> logic.ocr_text).
 
-    python -m samples.corpus_scans [--per-type 18] [--workers 1]   # prints a summary
+    python -m samples.corpus_scans [--per-type 48] [--workers 1]   # prints a summary
 
 Degradations: a clean office scan, a bilevel (1-bit) scanner copy with skew and speckles,
 and a phone photo (rotation, blur, uneven light, low JPEG quality, lower resolution).
@@ -168,7 +168,7 @@ def ocr_pages(docs: Sequence[CorpusDocument], stream: Callable[[CorpusDocument],
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--per-type", type=int, default=18)
+    parser.add_argument("--per-type", type=int, default=48)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     done = ocr_corpus(args.per_type, workers=args.workers)

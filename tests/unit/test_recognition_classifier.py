@@ -403,6 +403,18 @@ Permesso di dimora B
 Cognome: ROSSI
 Nome: MARIO
 """),
+    "contract_it_individual": (T.EMPLOYMENT_CONTRACT, """\
+Contratto individuale di lavoro
+Cognome: Hamdan
+Inizio del rapporto: 29.10.2024
+Salario lordo CHF 4'750 al mese
+"""),
+    "police_fr_denonciation": (T.POLICE_REPORT, """\
+Dénonciation
+Nom: ABRAHA
+Agent rapporteur: sgt Tekle ABRAHA
+La personne n'a pas pu s'identifier.
+"""),
     "decision_it": (T.DECISION_NOTICE, """\
 Sezione della popolazione
 Decisione

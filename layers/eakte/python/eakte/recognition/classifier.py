@@ -133,7 +133,7 @@ _CUES: dict[T, list[tuple[float, str]]] = {
     ],
     T.EMPLOYMENT_CONTRACT: [
         (5, "arbeitsvertrag*|*arbeitsvertrag|anstellungsvertrag|dienstvertrag|contrat de travail|"
-            "contrat d'engagement|contrat individuel de travail|contratto di lavoro|"
+            "contrat d'engagement|contrat individuel de travail|contratto di lavoro|contratto individuale di lavoro|"
             "employment contract|employment agreement|lehrvertrag|contrat d'apprentissage|"
             "praktikumsvertrag|arbeitsbestatigung|arbeitgeberbescheinigung|stellenzusage|"
             "attestation de travail|attestation d'emploi|attestation d'engagement"),
@@ -143,7 +143,7 @@ _CUES: dict[T, list[tuple[float, str]]] = {
             "beginn des arbeitsverhaltnisses|arbeitsverhaltnis*|entree en fonction|"
             "debut de l'engagement|wochenarbeitszeit|beschaftigungsgrad|taux d'activite|"
             "ferienanspruch|urlaubsanspruch|gesamtarbeitsvertrag|tatigkeit als|en qualite de|"
-            "in qualita di|eingestellt"),
+            "in qualita di|eingestellt|inizio del rapporto|rapporto di lavoro|orario settimanale"),
         (2, "arbeitszeit|pensum|jahreslohn|monatslohn|salaire mensuel|salaire annuel|"
             "salario mensile|funktion|fonction|ferien|vacances|urlaub|kundigung"),
         (1, "bruttolohn|lohn|salaire|stelle|gav|cct"),
@@ -182,7 +182,7 @@ _CUES: dict[T, list[tuple[float, str]]] = {
             "rapport de gendarmerie|rapporto di polizia|police report|ermittlungsbericht|"
             "schlussbericht|wahrnehmungsbericht|festnahmebericht|anhaltebericht|"
             "einvernahmeprotokoll|protokoll der einvernahme|proces-verbal d'audition|"
-            "verbale d'interrogatorio|unfallrapport|vorfallbericht|anzeigerapport"),
+            "verbale d'interrogatorio|unfallrapport|vorfallbericht|anzeigerapport|denonciation"),
         (3, "kantonspolizei|stadtpolizei|polizeiprasidium|polizeiinspektion|polizeidirektion|"
             "polizeirevier|polizeiposten|polizeidienststelle|landespolizei|bundespolizei|"
             "kriminalpolizei|police cantonale|police municipale|police de surete|gendarmerie|"
@@ -190,7 +190,7 @@ _CUES: dict[T, list[tuple[float, str]]] = {
             "tatort|tatverdachtig*|geschadigt*|anzeigeerstatter*|rapportierende*|festnahme|"
             "anhaltung|personenkontrolle|ladendiebstahl|diebstahl|korperverletzung|"
             "sachbeschadigung|hausfriedensbruch|widerhandlung|betaubungsmittel*|"
-            "illegaler aufenthalt|rechtswidriger aufenthalt|prevenu*|plaignant*|interpellation|"
+            "illegaler aufenthalt|rechtswidriger aufenthalt|prevenu*|plaignant*|interpellation|agent rapporteur|"
             "interpelle|lese|imputato|denuncia|polizei|anzeige|imputat*|persona imputata|"
             "personne prevenue|infrazione alla lstri|infraction a la lei|widerhandlung gegen das aig"),
         (2, "beschuldigt*|sachverhalt|einvernahme|audition|infraction|kontrolle|rechtswidrig|"
@@ -204,10 +204,10 @@ _CUES: dict[T, list[tuple[float, str]]] = {
             "amtsgericht|landgericht|kantonsgericht|verwaltungsrekurskommission|rekursgericht|"
             "tribunal administratif|tribunal administratif federal|tribunal federal|"
             "tribunal cantonal|cour de droit administratif|tribunale amministrativo federale|"
-            "tribunale federale|tribunale cantonale|gerichtsschreiber*|besetzung|vorinstanz|"
+            "tribunale amministrativo|tribunale federale|tribunale cantonale|gerichtsschreiber*|besetzung|vorinstanz|"
             "autorite inferieure|greffier*|greffiere|demnach erkennt|erkennt das gericht|"
             "angeklagte*|cancelliere"),
-        (2.5, "beschwerdefuhrer*|beschwerdegegner*|recourant*|gericht|richter*|juge*|kammer|"
+        (2.5, "beschwerdefuhrer*|beschwerdegegner*|recourant*|ricorrente*|gericht|richter*|juge*|kammer|"
               "composition|staatsanwaltschaft|ministere public|ministero pubblico|verurteilt|"
               "schuldig|freiheitsstrafe|geldstrafe|tagessatze|gerichtskosten|frais de justice|"
               "in sachen|klager*|beklagte*|prozessgeschichte"),
