@@ -103,6 +103,24 @@ def test_mrz_and_text_names_agree_despite_transliteration() -> None:
     assert f["surname"].confidence == 0.99
 
 
+@pytest.mark.parametrize(("page", "mrz_name", "read"), [
+    (("Mueller", "Joerg"), "MUELLER<<JOERGS", ("MUELLER", "Joerg")),  # a filler read as a letter: the page's
+    (("Mueller", "Joerg"), "MUELLFR<<JOERG", ("Mueller", "JOERG")),  # a letter misread in the MRZ: the page's
+    (("Mueller", "Yoerg"), "MUELLER<<JOERG", ("MUELLER", "JOERG")),  # two spellings of one name: the MRZ's
+    (("Müller", "Jörg"), "MUELLFR<<JOERG", ("MUELLFR", "JOERG")),  # the page has diacritics: the MRZ's
+])
+def test_a_name_the_mrz_misread_gives_way_to_the_pages(page: tuple[str, str], mrz_name: str,
+                                                        read: tuple[str, str]) -> None:
+    """The check digits pass whatever the names say (none covers them): where the MRZ's name and
+    the page's differ in one letter, and not as two spellings of it, the page's reading is taken."""
+    labels = f"Name: {page[0]}\nVorname: {page[1]}\n"
+    text = f"{labels}P<D<<{mrz_name}".ljust(len(labels) + 44, "<") + "\nC01X00T478D<<6408125M3103315<<<<<<<<<<<<<<<2"
+    mrz = find_mrz(text, today=TODAY)
+    assert mrz is not None and mrz.valid
+    f = extract_fields(text, mrz, today=TODAY)
+    assert (f["surname"].value, f["givenNames"].value) == read
+
+
 # --- labelled text -------------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from eakte.logic.names import (
     known_variants,
     name_keys,
     normalise_reference,
+    one_letter_apart,
     person_name_tokens,
     skeleton,
 )
@@ -545,16 +546,6 @@ def with_address(person: PersonData, own: Resolution, at_address: Collection[str
                       "name_and_address")
 
 
-def _one_letter_apart(a: str, b: str) -> bool:
-    """One letter substituted, added or dropped ('karim'/'karimi', 'adat'/'sadat'), from 3 letters."""
-    if a == b or min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
-        return a == b
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
 def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[DossierCandidate]:
     """Before an identity document opens a dossier: the dossiers of someone born the same day
     whose names are the document's up to a letter read wrong, added or dropped per name, one name
@@ -574,7 +565,7 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
         for t in doc:
             hit = next((o for o in free if token_similarity(t, o) > 0), None)
             same += hit is not None
-            hit = hit or next((o for o in free if _one_letter_apart(canonical(t), canonical(o))), None)
+            hit = hit or next((o for o in free if one_letter_apart(canonical(t), canonical(o))), None)
             if hit is None:
                 break
             free.remove(hit)

@@ -157,6 +157,16 @@ def person_name_tokens(name: str) -> list[str]:
     return [c for c in (spelled(t) for t in out) if len(canonical(c)) >= 2]
 
 
+def one_letter_apart(a: str, b: str) -> bool:
+    """One letter substituted, added or dropped ('karim'/'karimi', 'adat'/'sadat'), from 3 letters."""
+    if a == b or min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def name_keys(*names: str) -> list[str]:
     """Distinct skeletons of the tokens of `names`: the lookup keys for spelling-aware search."""
     keys: list[str] = []
