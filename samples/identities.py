@@ -265,8 +265,13 @@ def _persons(rng: random.Random, n: int) -> list[IdPerson]:
                                     _birth(rng), None, f"N{rng.randrange(10**7, 10**8)}",
                                     has_dossier=rng.random() < 0.5, kind="sibling"))
         elif roll < 0.28:  # a namesake: same names, other birth date (very common among refugees)
+            born = _birth(rng)
+            # a real birthday drawn twice (about one in 20,000) would make the same person twice; the
+            # same 1 January (one in 540) is what registers of people without known birthdays hold
+            while born == base.birth_date and (born.month, born.day) != (1, 1):
+                born = _birth(rng)
             persons.append(IdPerson(f"P{len(persons):05d}", origin.iso3, base.sex, base.surname, base.given,
-                                    _birth(rng), None, f"N{rng.randrange(10**7, 10**8)}",
+                                    born, None, f"N{rng.randrange(10**7, 10**8)}",
                                     has_dossier=rng.random() < 0.5, kind="namesake"))
     return persons[:n]
 

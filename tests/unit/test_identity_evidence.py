@@ -298,3 +298,14 @@ def test_1_january_tells_only_the_year() -> None:
     # the surname and 1 January of a year are not the person, even with the uploader's word
     surname = person("OLIYNYK", "", "1966-01-01")
     assert with_declared(surname, resolve(surname, {}, [taras]), taras, [taras]).dossier_id is None
+
+
+def test_a_namesake_has_another_birthday() -> None:
+    """A namesake with the same real birthday would be the same person twice, which no resolver
+    can tell apart (seed 18 drew one: 'Abdallah Abdelaziz', 27 December 1970). The same 1 January
+    stays: registers give it to namesakes whose birthdays are unknown."""
+    corpus = identity_corpus(seed=18, dossiers=1200, documents=10)
+    pairs = [(a, b) for a, b in zip(corpus.persons, corpus.persons[1:], strict=False) if b.kind == "namesake"]
+    assert len(pairs) > 50 and all(a.given == b.given and a.surname == b.surname for a, b in pairs)
+    assert not any(a.birth_date == b.birth_date and (b.birth_date.month, b.birth_date.day) != (1, 1)
+                   for a, b in pairs)
