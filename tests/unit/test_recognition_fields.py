@@ -549,6 +549,8 @@ def test_the_offices_dossier_number_quoted_in_a_letter() -> None:
     assert extract_fields(text, today=TODAY)["dossierNumber"].value == "D-F45176E07A04"
     assert extract_fields("Votre référence D - F45176EO7AO4", today=TODAY)["dossierNumber"].value == \
         "D-F45176E07A04"  # O read for 0
+    assert extract_fields("Vostro riferimento: D-CESDCADEO1E5", today=TODAY)["dossierNumber"].value == \
+        "D-CE5DCADE01E5"  # S read for 5 (an identity page of the bench, through the OCR)
     assert "dossierNumber" not in extract_fields("Dossiers D-F45176E07A04 und D-0123456789AB", today=TODAY)
     assert "dossierNumber" not in extract_fields("Ref. D-F45176E07A0", today=TODAY)  # 11 digits
     assert "dossierNumber" not in extract_fields("Vertrag XD-F45176E07A04-2", today=TODAY)

@@ -43,3 +43,12 @@ def address_key(address: str) -> str | None:
     if len(letters) < 3:
         return None
     return f"{m.group('zip')}|{letters}|{m.group('no').replace(' ', '')}"
+
+
+def misread_address_keys(key: str) -> list[str]:
+    """Keys of the address `key` names with its house number's letter read as a digit by the OCR
+    ('Birkenweg 978' for 97B): looked up when no dossier is known at the address as read."""
+    zip_code, street, number = key.split("|")
+    if len(number) >= 2 and number[:-1].isdigit() and number[-1] == "8":
+        return [f"{zip_code}|{street}|{number[:-1]}b"]
+    return []

@@ -33,9 +33,13 @@ from functools import lru_cache
 
 from eakte.logic.addresses import address_key
 from eakte.logic.names import (
+    all_name_tokens,
     canonical,
+    compound_head,
+    e_for_c_caron,
     glue_abd,
     known_variants,
+    name_field_tokens,
     name_keys,
     normalise_reference,
     one_letter_apart,
@@ -55,6 +59,7 @@ OCR_SLIP_SIM = 0.9  # one OCR confusion in a name of OCR_SLIP_MIN_LENGTH letters
 OCR_SLIP_MIN_LENGTH = 5
 VARIANT_SLIP_SIM = 0.85  # another transliteration, read with one OCR slip ('Schcwtschuk' for Shevchuk)
 VARIANT_SLIP_MIN_LENGTH = 6
+COMPOUND_HEAD_SIM = 0.5  # 'María' against 'María José': maybe her, maybe her sister; shown, never enough
 EXTRA_TOKEN_PENALTY = 0.03  # per name token only one side carries (middle name, 2nd surname)
 SWAPPED_PENALTY = 0.02  # surname and given names swapped
 CONFLICT_FACTOR = 0.4  # both sides carry a name the other lacks: different people
@@ -133,16 +138,19 @@ def _variant_slip(read: str, known: str) -> bool:
 
 
 def _without_article(a: str, b: str) -> bool:
-    """'alshami' / 'shami': an Arabic article written together with the name."""
-    return len(b) >= 4 and a[:2] in {"al", "el"} and skeleton(a[2:]) == skeleton(b)
+    """'alshami' / 'shami': an Arabic article written together with the name (its l read as an
+    i by the OCR: 'aishami', but not 'Aileen' for Leen: read so, only before a longer name)."""
+    article = a[:2] in {"al", "el"} or (a[:2] in {"ai", "ei"} and len(b) >= 5)
+    return len(b) >= 4 and article and skeleton(a[2:]) == skeleton(b)
 
 
 def token_similarity(a: str, b: str) -> float:
     """A name token read from a document and a dossier's (logic.names.spelled): 1 the same
     canonical form, SKELETON_SIM same transliteration, LOOSE_SIM same loose transliteration or a
     glued article, OCR_SLIP_SIM one OCR confusion ('Tekle'/'Tckle'), VARIANT_SLIP_SIM a
-    transliteration with one OCR confusion, else 0. No general edit distance: 'Ahmad'/'Ahmadi',
-    'Hasan'/'Hakan' are other names."""
+    transliteration with one OCR confusion, COMPOUND_HEAD_SIM the first word of a compound given
+    name against the compound ('María'/'María José', logic.names), else 0. No general edit
+    distance: 'Ahmad'/'Ahmadi', 'Hasan'/'Hakan' are other names."""
     if a == b or canonical(a) == canonical(b):
         return 1.0
     if skeleton(a) == skeleton(b):
@@ -153,7 +161,9 @@ def token_similarity(a: str, b: str) -> float:
         return LOOSE_SIM
     if _ocr_slip(a, b):
         return OCR_SLIP_SIM
-    return VARIANT_SLIP_SIM if _variant_slip(a, b) else 0.0
+    if _variant_slip(a, b):
+        return VARIANT_SLIP_SIM
+    return COMPOUND_HEAD_SIM if compound_head(a, b) else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +174,33 @@ class NameMatch:
     conflict: bool
 
 
+def _read_tokens(surname: str, given: str) -> list[tuple[str, str | None, bool]]:
+    """The name tokens of a document (token, the token with an 'é' read for a č undone or None
+    (logic.names.e_for_c_caron), is a surname token)."""
+    ds, dg = name_field_tokens(surname, given)
+    undone = e_for_c_caron(surname), e_for_c_caron(given)
+    us, ug = name_field_tokens(undone[0] or surname, undone[1] or given) if any(undone) else (ds, dg)
+    if (len(us), len(ug)) != (len(ds), len(dg)):
+        us, ug = ds, dg
+    return [(t, u if u != t else None, True) for t, u in zip(ds, us, strict=True)] + \
+        [(t, u if u != t else None, False) for t, u in zip(dg, ug, strict=True)]
+
+
+def _read_similarity(read: str, undone: str | None, known: str) -> float:
+    """token_similarity, or that of the token with an 'é' read for a č undone as an OCR slip."""
+    sim = token_similarity(read, known)
+    return max(sim, min(token_similarity(undone, known), OCR_SLIP_SIM)) if undone and sim < OCR_SLIP_SIM else sim
+
+
 def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_given: str) -> NameMatch:
     """How well the names on a document fit a dossier's names, 0..1 (order-insensitive)."""
-    ds, dg = person_name_tokens(doc_surname), person_name_tokens(doc_given)
-    os_, og = person_name_tokens(dossier_surname), person_name_tokens(dossier_given)
-    doc = [(t, True) for t in ds] + [(t, False) for t in dg]
+    doc = _read_tokens(doc_surname, doc_given)
+    os_, og = name_field_tokens(dossier_surname, dossier_given)
     dos = [(t, True) for t in os_] + [(t, False) for t in og]
     if not doc or not dos:
         return NameMatch(0.0, 0, False, False)
-    pairs = sorted(((token_similarity(a, b), i, j) for i, (a, _) in enumerate(doc) for j, (b, _) in enumerate(dos)),
-                   reverse=True)
+    pairs = sorted(((_read_similarity(a, u, b), i, j) for i, (a, u, _) in enumerate(doc)
+                    for j, (b, _) in enumerate(dos)), reverse=True)
     used_d: set[int] = set()
     used_o: set[int] = set()
     total = 0.0
@@ -185,9 +212,9 @@ def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_g
         used_d.add(i)
         used_o.add(j)
         total += sim
-        if doc[i][1]:
+        if doc[i][2]:
             surname_hit = True
-        if doc[i][1] != dos[j][1]:
+        if doc[i][2] != dos[j][1]:
             swapped = True
     matched = len(used_d)
     if not matched:
@@ -205,7 +232,7 @@ def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_g
             score = min(score, THIN_NAME_CAP)
     if swapped:
         score -= SWAPPED_PENALTY
-    if not surname_hit and ds:
+    if not surname_hit and any(is_surname for _, _, is_surname in doc):
         score *= NO_SURNAME_FACTOR
     if matched < min(2, len(dos)):
         score = min(score, THIN_NAME_CAP)
@@ -215,9 +242,10 @@ def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_g
 def _near_token(a: str, b: str) -> bool:
     """Could `a` be `b` as written by another authority and then misread by the OCR? Equal up to
     transliteration, or letters substituted in place (what OCR does: 'Tkatschcnko'): at most
-    one, two from 8 letters on, in the spelling or in the transliteration key. Only substitutions:
-    an added or dropped letter is often another name (Hassan/Hussein, Ahmad/Ahmadi)."""
-    if token_similarity(a, b) > 0:
+    one, two from 8 letters on, in the spelling or in the transliteration key; a g read for a ç
+    at any length (_g_for_c_cedilla). Only substitutions: an added or dropped letter is often
+    another name (Hassan/Hussein, Ahmad/Ahmadi)."""
+    if token_similarity(a, b) > 0 or _g_for_c_cedilla(a, b):
         return True
     if min(len(a), len(b)) < COMPATIBLE_MIN_LENGTH:
         return False
@@ -229,25 +257,33 @@ def _near_token(a: str, b: str) -> bool:
 
 
 def _ch_read_as_eh(read: str, known: str) -> bool:
-    """'Krawtsehenko' for Kravchenko: the OCR took the c of a ch (sch, tsch: how German spells
-    ч, ш) for an e, which changes the transliteration key by more than a letter. Undone only
-    before an h, and only here, where a number already identifies the person: undoing any e into
-    a c would let 'Hussein' key like 'Hassan' (token_similarity never does it)."""
-    return any(read[i:i + 2] == "eh" and skeleton(glue_abd(read[:i] + "c" + read[i + 1:])) == skeleton(known)
+    """'Krawtsehenko' for Kravchenko, 'Poliszezuk' for Poliszczuk: the OCR took the c of a ch
+    (sch, tsch: how German spells ч, ш) or of a Polish cz for an e, which changes the
+    transliteration key by more than a letter. Undone only before an h or z, and only here, where
+    a number already identifies the person: undoing any e into a c would let 'Hussein' key like
+    'Hassan' (token_similarity never does it)."""
+    return any(read[i:i + 2] in {"eh", "ez"} and skeleton(glue_abd(read[:i] + "c" + read[i + 1:])) == skeleton(known)
                for i in range(1, len(read) - 1))
+
+
+def _g_for_c_cedilla(read: str, known: str) -> bool:
+    """'Kog' for Koç: the cedilla's tail read as a g's. Short names are not compared letter by
+    letter elsewhere (Sami/Sari); this one confusion is, where a number identifies the person."""
+    return len(read) == len(known) >= 3 and \
+        [(x, y) for x, y in zip(read, known, strict=True) if x != y] == [("g", "c")]
 
 
 def names_compatible(doc_surname: str, doc_given: str, dossier_surname: str, dossier_given: str) -> bool:
     """Do the names on a document fit a dossier that a reference number points at? Weaker than
     name_match and never enough to attach on its own: every name on the document must be near a
     distinct name of the dossier (order-insensitive; the dossier may know more names)."""
-    doc = person_name_tokens(doc_surname) + person_name_tokens(doc_given)
-    dos = person_name_tokens(dossier_surname) + person_name_tokens(dossier_given)
+    doc = _read_tokens(doc_surname, doc_given)
+    dos = all_name_tokens(dossier_surname, dossier_given)
     if not doc or not dos:
         return False
     free = list(dos)
-    for t in doc:
-        hit = next((o for o in free if _near_token(t, o)), None)
+    for t, undone, _ in doc:
+        hit = next((o for o in free if _near_token(t, o) or (undone and _near_token(undone, o))), None)
         if hit is None:
             return False
         free.remove(hit)
@@ -555,12 +591,14 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
     enough to attach: twins' names may differ by one letter (Ali/Alia)."""
     if person.birth_date is None or placeholder_birth_date(person.birth_date):
         return []
-    doc = person_name_tokens(person.surname) + person_name_tokens(person.given_names)
+    doc = all_name_tokens(person.surname, person.given_names)
+    if not doc:
+        return []
     found: dict[str, DossierCandidate] = {}
     for d in others:
-        if d.birth_date != person.birth_date or d.dossier_id in found or not doc:
+        if d.birth_date != person.birth_date or d.dossier_id in found:
             continue
-        free = person_name_tokens(d.surname) + person_name_tokens(d.given_names)
+        free = all_name_tokens(d.surname, d.given_names)
         same = 0
         for t in doc:
             hit = next((o for o in free if token_similarity(t, o) > 0), None)
@@ -576,6 +614,31 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
                                                  f"possibly the same person (born the same day, names a letter "
                                                  f"apart): {s.reason}")
     return _merge_candidates(list(found.values()))
+
+
+# Hexadecimal digits the OCR takes for one another in a quoted dossier number (D-CE5DCADE01E5).
+_HEX_CONFUSIONS = ("A4", "B8", "D0", "EF", "38", "68", "56", "17", "C0", "CE")
+_HEX_CONFUSED_WITH: dict[str, str] = {}
+for _a, _b in _HEX_CONFUSIONS:
+    _HEX_CONFUSED_WITH[_a] = _HEX_CONFUSED_WITH.get(_a, "") + _b
+    _HEX_CONFUSED_WITH[_b] = _HEX_CONFUSED_WITH.get(_b, "") + _a
+
+
+def misread_dossier_numbers(quoted: str) -> list[str]:
+    """The office's dossier numbers `quoted` could be with one hexadecimal digit misread
+    ('D-D59A0CD54480' for D-D59A0CD54A80): looked up when the number as read names no dossier."""
+    prefix, _, digits = quoted.rpartition("-")
+    return [f"{prefix}-{digits[:i]}{other}{digits[i + 1:]}"
+            for i, c in enumerate(digits) for other in _HEX_CONFUSED_WITH.get(c, "")]
+
+
+def misread_number_dossier(person: PersonData, found: Iterable[Dossier]) -> Dossier | None:
+    """Of the dossiers found under misread_dossier_numbers, the one the document names: born the
+    same day (the document shows it) and its names compatible. A random slip landing on another
+    existing number is rare; that it lands on someone of that birth date and name is not a risk."""
+    fits = [d for d in found if person.birth_date is not None and d.birth_date == person.birth_date
+            and names_compatible(person.surname, person.given_names, d.surname, d.given_names)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _merge_candidates(found: list[DossierCandidate]) -> list[DossierCandidate]:

@@ -41,6 +41,8 @@ def normalise_reference(value: str) -> str:
 # prepositions. 'abd' ("servant of") is glued to the following name instead (Abd al-Rahman).
 _ARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "at", "az", "an", "ash", "ed", "er", "es",
                        "et", "ez", "en"})
+# The Arabic article as the OCR misreads it, its l taken for an i ('Ai Ahmad', 'Aishami').
+_ARTICLE_MISREAD = frozenset({"ai", "ei"})
 _PARTICLES = _ARTICLES | frozenset({"de", "del", "della", "di", "da", "do", "dos", "das", "van", "von",
                                     "der", "den", "la", "le", "y", "e"})
 _ABD_PREFIX = re.compile(r"^abd(?:[aeiou]l(?=[a-z]{3})|[aeiou](?=([b-df-hj-np-tv-z])\1))")
@@ -135,10 +137,72 @@ def glue_abd(token: str) -> str:
     return _ABD_PREFIX.sub("abd", token)
 
 
+# Spanish compound given names (nombres compuestos): one name in two words, never shortened on
+# an official document. Kept as one token, 'María' is another name than 'María José', not the
+# same one with a middle name dropped: sisters, twins even, are named so. The second word is
+# compared by its transliteration key, so that an OCR slip in it ('Maria Jase') still glues.
+_COMPOUND_GIVEN = tuple(tuple(n.split()) for n in (
+    "maria jose", "maria carmen", "maria teresa", "maria isabel", "maria elena", "maria fernanda",
+    "maria camila", "maria paula", "maria alejandra", "maria angeles", "maria luisa", "maria dolores",
+    "ana maria", "ana sofia", "ana isabel", "ana lucia", "jose luis", "jose antonio", "jose manuel",
+    "jose maria", "jose carlos", "jose miguel", "juan carlos", "juan pablo", "juan jose", "juan manuel",
+    "juan antonio", "juan camilo", "juan david", "juan sebastian", "miguel angel", "luis fernando",
+    "luis miguel", "luis alberto", "luis carlos", "carlos alberto", "francisco javier", "jesus maria"))
+_COMPOUND_PARTNERS: dict[str, frozenset[str]] = {}
+
+
+def _compound(first: str, second: str) -> bool:
+    """Do two name words (as read, or `spelled`) make a compound given name?"""
+    if not _COMPOUND_PARTNERS:
+        for head in {h for h, _ in _COMPOUND_GIVEN}:
+            _COMPOUND_PARTNERS[spelled(head)] = frozenset(skeleton(p) for h, p in _COMPOUND_GIVEN if h == head)
+    partners = _COMPOUND_PARTNERS.get(spelled(first))
+    return partners is not None and skeleton(second) in partners
+
+
+def name_field_tokens(surname: str, given: str) -> tuple[list[str], list[str]]:
+    """person_name_tokens of a surname and given names read from one page. A compound given name
+    the reading split between the fields ('Miguel' / 'Angel Garcia' from 'Miguel Angel Garcia')
+    is one given name again; a surname's article read 'Ai' is dropped as the article is."""
+    sur, giv = person_name_tokens(surname), person_name_tokens(given)
+    if len(sur) > 1 and sur[0] in _ARTICLE_MISREAD:  # 'Ai Ahmad': no surname begins with a word Ai
+        sur = sur[1:]
+    if sur and giv and _compound(giv[-1], sur[0]):
+        return sur[1:], [*giv[:-1], giv[-1] + sur[0]]
+    return sur, giv
+
+
+# An 'é' next to a vowel where a Slavic or Albanian name has a č or ć: the page's OCR models
+# (deu/fra/ita) lack these letters and read 'Sevéenko' for Ševčenko, 'Krasniéi' for Krasnići,
+# 'Kovaéevié' for Kovačević. Not a French 'ée' at the end of a word (Andrée, Renée).
+_E_FOR_C_CARON = re.compile(r"(?<=[aeiouy])é|é(?=[aiouy]|e(?![\s\-']|$))", re.IGNORECASE)
+
+
+def e_for_c_caron(name: str) -> str | None:
+    """`name` with each 'é' the OCR may have read for a č undone (see _E_FOR_C_CARON), or None
+    where there is none. As č folds to ch and ć to c, one undoing serves both under the loose
+    transliteration key."""
+    undone = _E_FOR_C_CARON.sub("č", name)
+    return undone if undone != name else None
+
+
+def all_name_tokens(surname: str, given: str) -> list[str]:
+    """name_field_tokens of both fields in one list: surname first."""
+    sur, giv = name_field_tokens(surname, given)
+    return sur + giv
+
+
+def compound_head(a: str, b: str) -> bool:
+    """Is one token a compound given name that begins with the other ('mariajose' / 'maria')?"""
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) > len(short) and long_.startswith(short) and _compound(short, long_[len(short):])
+
+
 def person_name_tokens(name: str) -> list[str]:
     """Spelled tokens of a name (see `spelled`; `canonical` of each is its spelling-neutral
     form), articles dropped, 'abd' glued to the next token:
-    'Abd al-Rahman' / 'Abdel Rahman' / 'Abdulrahman' / 'Abdurrahman' -> ['abdrahman']."""
+    'Abd al-Rahman' / 'Abdel Rahman' / 'Abdulrahman' / 'Abdurrahman' -> ['abdrahman'];
+    a Spanish compound given name glued too: 'María José' -> ['mariajose'] (_COMPOUND_GIVEN)."""
     raw = [t for t in re.split(r"[\s\-'’`.,/]+", fold(name)) if t]
     out: list[str] = []
     glue = False
@@ -150,6 +214,8 @@ def person_name_tokens(name: str) -> list[str]:
         if glue:
             out[-1] = _ABD_PREFIX.sub("abd", out[-1] + tok)
             glue = False
+        elif out and _compound(out[-1], tok):
+            out[-1] += tok
         else:
             out.append(tok)
         if tok == "abd":

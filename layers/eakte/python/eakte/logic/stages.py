@@ -13,13 +13,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
+from eakte.logic.addresses import misread_address_keys
 from eakte.logic.identity import (
     COLLECTIVE_ADDRESS,
     DOSSIER_REFERENCE,
     PersonData,
     Resolution,
     canonical_name,
+    misread_dossier_numbers,
     misread_name_keys,
+    misread_number_dossier,
     possible_duplicates,
     resolve,
     with_address,
@@ -303,6 +306,8 @@ class IndexStage(StageBase):
                 resolution = resolve(person, by_reference, others, complete=complete)
         if resolution.dossier_id is None and person.address:
             at_address = self._records.dossiers_at(person.address, COLLECTIVE_ADDRESS + 1)
+            for misread in misread_address_keys(person.address) if not at_address else ():
+                at_address = self._records.dossiers_at(misread, COLLECTIVE_ADDRESS + 1)
             known = {d.dossier_id for d in others}
             residents = [d for i in at_address if i not in known and (d := self._records.get_dossier(i))]
             resolution = with_address(person, resolution, at_address, [*others, *residents], complete=complete)
@@ -334,7 +339,9 @@ class IndexStage(StageBase):
         by_reference = {name: self._records.find_dossiers(DossierQuery(reference=ref, limit=3))
                         for name, ref in person.references.items() if name != DOSSIER_REFERENCE}
         if (quoted := person.references.get(DOSSIER_REFERENCE)) is not None:
-            by_reference[DOSSIER_REFERENCE] = [d] if (d := self._records.get_dossier(quoted)) else []
+            named = self._records.get_dossier(quoted) or misread_number_dossier(
+                person, (d for n in misread_dossier_numbers(quoted) if (d := self._records.get_dossier(n))))
+            by_reference[DOSSIER_REFERENCE] = [named] if named else []
         others: list[Dossier] = []
         complete = True
         all_keys = tuple(name_keys(person.surname, person.given_names))

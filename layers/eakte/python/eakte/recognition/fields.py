@@ -822,9 +822,10 @@ def _ahv(text: str) -> ExtractedField | None:
 
 
 # The office's dossier numbers (logic.stages: "D-" and 12 hexadecimal digits), as letters quote them
-# ("Ihr Zeichen: D-F45176E07A04"); O and I/l read for 0 and 1 are repaired, B/8 cannot be (both hex).
-_DOSSIER_NUMBER = re.compile(r"(?<![\w-])D\s?-\s?([0-9A-FOIl]{12})(?![\w-])")
-_DOSSIER_DIGITS = str.maketrans("OIl", "011")
+# ("Ihr Zeichen: D-F45176E07A04"); letters that are no hexadecimal digit are repaired (O, I/l, S,
+# Z, G read for 0, 1, 5, 2, 6), B/8 cannot be (both hex: logic.identity.misread_dossier_numbers).
+_DOSSIER_NUMBER = re.compile(r"(?<![\w-])D\s?-\s?([0-9A-FOIlSZG]{12})(?![\w-])")
+_DOSSIER_DIGITS = str.maketrans("OIlSZG", "011526")
 
 
 def _dossier_number(text: str) -> ExtractedField | None:
