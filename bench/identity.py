@@ -31,7 +31,6 @@ import argparse
 import json
 import sys
 import time
-import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
-from bench.report import print_rows  # noqa: E402
+from bench.report import folded, print_rows  # noqa: E402
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore  # noqa: E402
 from eakte.logic.addresses import address_key  # noqa: E402
 from eakte.logic.intake import Buckets  # noqa: E402
@@ -143,11 +142,6 @@ def read_through_ocr(corpus: IdentityCorpus, seed: int, workers: int = 2) -> tup
     return [recognize(text) for _, text in scanned], [kind for kind, _ in scanned]
 
 
-def _fold(value: str) -> str:
-    value = unicodedata.normalize("NFKD", value.casefold().replace("ß", "ss").replace("ı", "i"))
-    return " ".join("".join(c for c in value if not unicodedata.combining(c)).replace("-", " ").split())
-
-
 def read_rates(corpus: IdentityCorpus, read: list[Recognition]) -> dict[str, dict[str, float]]:
     """How often recognition read what the generated document shows, per field (names folded for
     case and diacritics; a passport's names may come from its MRZ in the passport's own spelling,
@@ -162,7 +156,7 @@ def read_rates(corpus: IdentityCorpus, read: list[Recognition]) -> dict[str, dic
                 continue
             shown[name] += 1
             got = r.fields.get(name)
-            hits[name] += got is not None and _fold(got.value) == _fold(value)
+            hits[name] += got is not None and folded(got.value) == folded(value)
     return {n: {"n": shown[n], "read": round(hits[n] / shown[n], 3)} for n in sorted(shown)}
 
 # What a document (and its upload) offers to find its person's dossier, strongest first: the

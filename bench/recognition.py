@@ -20,7 +20,6 @@ import argparse
 import json
 import sys
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
 from bench import identity as identity_bench  # noqa: E402
-from bench.report import print_rows  # noqa: E402
+from bench.report import folded, print_rows  # noqa: E402
 from eakte.recognition import MIN_MODEL_LETTERS, recognize  # noqa: E402
 from eakte.recognition.calibration import CALIBRATION_PATH, review_threshold  # noqa: E402
 from eakte.recognition.model import load_model  # noqa: E402
@@ -38,11 +37,6 @@ from eakte.recognition.mrz import find_mrz  # noqa: E402
 from samples.calibrate_review import calibration_record, calibration_rows, threshold_report  # noqa: E402
 from samples.corpus import TYPES, corpus_documents  # noqa: E402
 from samples.corpus_scans import ocr_corpus  # noqa: E402
-
-
-def _norm(value: str) -> str:
-    value = unicodedata.normalize("NFKD", value.casefold().replace("ß", "ss"))
-    return " ".join("".join(c for c in value if not unicodedata.combining(c)).replace("-", " ").split())
 
 
 def classification_report(truth: list[str], predicted: list[str]) -> dict[str, Any]:
@@ -90,7 +84,7 @@ def run_corpus(per_type: int, workers: int) -> dict[str, Any]:
         kinds.append(scan.degradation)
         for name, expected in doc.truth:
             got = rec.fields.get(name)
-            field_hits[name].append(got is not None and _norm(got.value) == _norm(expected))
+            field_hits[name].append(got is not None and folded(got.value) == folded(expected))
         if doc.has_mrz:
             mrz_docs += 1
             mrz_parsed += rec.mrz is not None
@@ -103,8 +97,8 @@ def run_corpus(per_type: int, workers: int) -> dict[str, Any]:
         expected = dict(doc.truth)
         ok = mrz is not None and mrz.valid and mrz.document_number == expected["documentNumber"] and \
             mrz.birth_date == expected["birthDate"] and mrz.expiry_date == expected["expiryDate"] and \
-            mrz.sex == expected["sex"] and _norm(mrz.surname).replace(" ", "") == \
-            _norm(expected["surname"]).replace(" ", "")
+            mrz.sex == expected["sex"] and folded(mrz.surname).replace(" ", "") == \
+            folded(expected["surname"]).replace(" ", "")
         clean_mrz_fields.append(ok)
     report = classification_report(truth, predicted)
     readable = [i for i, (_, text) in enumerate(held_out) if sum(c.isalpha() for c in text) >= MIN_MODEL_LETTERS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,3 +23,10 @@ def print_rows(rows: Sequence[tuple[str, Any]], heading: str = "metric") -> None
     print(f"{'-' * width}-+-{'-' * min(value_width, 40)}")
     for k, v in rows:
         print(f"{k!s:<{width}} | {v}")
+
+
+def folded(value: str) -> str:
+    """A read value as the benches compare it with the expected one: without case, accents and
+    hyphens ('Al-Hassan' = 'AL HASSAN'; 'ß' = 'ss', Turkish dotless 'ı' = 'i')."""
+    value = unicodedata.normalize("NFKD", value.casefold().replace("ß", "ss").replace("ı", "i"))
+    return " ".join("".join(c for c in value if not unicodedata.combining(c)).replace("-", " ").split())
