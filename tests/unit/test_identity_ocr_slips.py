@@ -14,7 +14,7 @@ from eakte.logic.identity import (
     names_compatible,
     resolve,
 )
-from eakte.logic.names import e_for_c_caron
+from eakte.logic.names import e_for_c_caron, name_field_tokens
 from tests.unit.test_identity_evidence import dossier, person
 from tests.unit.test_learning import _index, _payslip, _records
 
@@ -78,6 +78,8 @@ def test_a_compound_given_name_read_across_the_fields() -> None:
     # 'Miguel Angel Garcia' read as given name Miguel, surname Angel Garcia
     assert names_compatible("Angel Garcia", "Miguel", "García López", "Miguel Ángel")
     assert name_match("Angel Garcia", "Miguel", "García López", "Miguel Ángel").score >= 0.9
+    # a surname that is the partner word alone stays the surname (Mr Juan Carlos)
+    assert name_field_tokens("Carlos", "Juan") == (["carlos"], ["juan"])
 
 
 # --- misread digits ------------------------------------------------------------------------------

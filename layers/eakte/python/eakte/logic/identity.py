@@ -175,8 +175,8 @@ class NameMatch:
 
 
 def _read_tokens(surname: str, given: str) -> list[tuple[str, str | None, bool]]:
-    """The name tokens of a document (token, the token with an 'é' read for a č undone or None
-    (logic.names.e_for_c_caron), is a surname token)."""
+    """The name tokens of a document as triples: the token; the same token with an 'é' read for
+    a č undone (logic.names.e_for_c_caron), None where that changes nothing; is it a surname's."""
     ds, dg = name_field_tokens(surname, given)
     undone = e_for_c_caron(surname), e_for_c_caron(given)
     us, ug = name_field_tokens(undone[0] or surname, undone[1] or given) if any(undone) else (ds, dg)
@@ -618,10 +618,8 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
 
 # Hexadecimal digits the OCR takes for one another in a quoted dossier number (D-CE5DCADE01E5).
 _HEX_CONFUSIONS = ("A4", "B8", "D0", "EF", "38", "68", "56", "17", "C0", "CE")
-_HEX_CONFUSED_WITH: dict[str, str] = {}
-for _a, _b in _HEX_CONFUSIONS:
-    _HEX_CONFUSED_WITH[_a] = _HEX_CONFUSED_WITH.get(_a, "") + _b
-    _HEX_CONFUSED_WITH[_b] = _HEX_CONFUSED_WITH.get(_b, "") + _a
+_HEX_CONFUSED_WITH: dict[str, str] = {
+    c: "".join(o for pair in _HEX_CONFUSIONS if c in pair for o in pair if o != c) for c in "".join(_HEX_CONFUSIONS)}
 
 
 def misread_dossier_numbers(quoted: str) -> list[str]:
@@ -636,7 +634,9 @@ def misread_number_dossier(person: PersonData, found: Iterable[Dossier]) -> Doss
     """Of the dossiers found under misread_dossier_numbers, the one the document names: born the
     same day (the document shows it) and its names compatible. A random slip landing on another
     existing number is rare; that it lands on someone of that birth date and name is not a risk."""
-    fits = [d for d in found if person.birth_date is not None and d.birth_date == person.birth_date
+    if person.birth_date is None:
+        return None  # `found` is not even looked up
+    fits = [d for d in found if d.birth_date == person.birth_date
             and names_compatible(person.surname, person.given_names, d.surname, d.given_names)]
     return fits[0] if len(fits) == 1 else None
 

@@ -167,7 +167,7 @@ def name_field_tokens(surname: str, given: str) -> tuple[list[str], list[str]]:
     sur, giv = person_name_tokens(surname), person_name_tokens(given)
     if len(sur) > 1 and sur[0] in _ARTICLE_MISREAD:  # 'Ai Ahmad': no surname begins with a word Ai
         sur = sur[1:]
-    if sur and giv and _compound(giv[-1], sur[0]):
+    if len(sur) > 1 and giv and _compound(giv[-1], sur[0]):  # a surname is left
         return sur[1:], [*giv[:-1], giv[-1] + sur[0]]
     return sur, giv
 
