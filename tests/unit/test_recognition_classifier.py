@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from eakte.models.document import DocumentType as T
-from eakte.recognition.classifier import classify
+from eakte.recognition import recognize
+from eakte.recognition.calibration import review_threshold
+from eakte.recognition.classifier import _layout, classify
+from eakte.recognition.normalize import fold
 
 # Explicit, on the keyword classifier's own confidence scale: strong evidence lands at or above
 # it, weak evidence below. Not the review threshold in force, which is calibrated on held-out
@@ -415,6 +418,14 @@ Nom: ABRAHA
 Agent rapporteur: sgt Tekle ABRAHA
 La personne n'a pas pu s'identifier.
 """),
+    "court_it_decisione": (T.COURT_DECISION, """\
+Decisione del Tribunale amministrativo
+Cognome: Haddad
+Nome: Dalya
+nella causa Dalya Haddad, ricorrente, contro Sezione della popolazione
+Il ricorso è respinto.
+Incarto n. 2024.97049
+"""),
     "decision_it": (T.DECISION_NOTICE, """\
 Sezione della popolazione
 Decisione
@@ -629,3 +640,22 @@ def test_passport_copy_behind_a_form_leaves_it_a_form() -> None:
     c = classify(text)
     assert c.document_type is T.APPLICATION_FORM
     assert c.scores[T.PASSPORT] > 0  # the copy is still seen
+
+
+LAWYER_FR_SUBJECT_PERMIT = """\
+Ufficio della migrazione
+Concerne: autorisation de séjour de Sameera Youssef
+Nom: Youssef
+Vous trouverez ci-joint une copie du contrat de travail et du passeport.
+En qualité de mandataire de Sameera Youssef, je vous informe
+que son permis de séjour B a été délivré le 10.06.2024.
+"""
+
+
+def test_a_lawyers_letter_whose_subject_names_a_permit_is_correspondence() -> None:
+    """'Concerne:' is a subject line (the folding reads its 'rn' as an 'm': it was taken for a
+    title, and the permit it names for the document's type). From the identity bench's pages."""
+    layout = _layout(fold(LAWYER_FR_SUBJECT_PERMIT))
+    assert layout.subject[1] and not layout.heading[1]
+    r = recognize(LAWYER_FR_SUBJECT_PERMIT)
+    assert r.document_type is T.CORRESPONDENCE and r.confidence >= review_threshold()

@@ -199,7 +199,8 @@ _CUES: dict[T, list[tuple[float, str]]] = {
     ],
     T.COURT_DECISION: [
         (5, "urteil|urteil vom|im namen des volkes|arret|jugement|sentenza|judgment|strafbefehl|"
-            "ordonnance penale|decreto d'accusa|gerichtsbescheid|beschluss"),
+            "ordonnance penale|decreto d'accusa|gerichtsbescheid|beschluss|decisione del tribunale|"
+            "decision du tribunal|entscheid des gerichts"),
         (3, "bundesverwaltungsgericht|verwaltungsgericht|bundesgericht|obergericht|bezirksgericht|"
             "amtsgericht|landgericht|kantonsgericht|verwaltungsrekurskommission|rekursgericht|"
             "tribunal administratif|tribunal administratif federal|tribunal federal|"
@@ -210,7 +211,9 @@ _CUES: dict[T, list[tuple[float, str]]] = {
         (2.5, "beschwerdefuhrer*|beschwerdegegner*|recourant*|ricorrente*|gericht|richter*|juge*|kammer|"
               "composition|staatsanwaltschaft|ministere public|ministero pubblico|verurteilt|"
               "schuldig|freiheitsstrafe|geldstrafe|tagessatze|gerichtskosten|frais de justice|"
-              "in sachen|klager*|beklagte*|prozessgeschichte"),
+              "in sachen|klager*|beklagte*|prozessgeschichte|nella causa|dans la cause|il ricorso e respinto|"
+              "il ricorso e accolto|le recours est rejete|le recours est admis|die beschwerde wird abgewiesen|"
+              "die beschwerde wird gutgeheissen"),
         (1.5, "erwagung*|considerant*|parteien|dispositiv|par ces motifs|bedingt|gegenstand"),
     ],
     T.DECISION_NOTICE: [
@@ -269,24 +272,27 @@ _CUES: dict[T, list[tuple[float, str]]] = {
             "cordiali saluti|dear sir|dear madam|kind regards|yours sincerely|yours faithfully|"
             "rechtsanwalt*|anwaltskanzlei|advokatur*|advokat*|etude d'avocats|studio legale|"
             "namens und im auftrag|in obenerwahnter angelegenheit|in vorbezeichneter angelegenheit"),
-        (2.5, "avocat*|avvocat*|fursprech*|beschwerde gegen|recours contre|ricorso contro|"
+        (2.5, "avocat*|avvocat*|fursprech*|beschwerde gegen|recours contre|ricorso contro|mandataire*|"
+              "en qualite de mandataire|mandatario*|patrocinatore|in qualita di patrocinatore|"
               "rechtliches gehor|rechtlichen gehors|anhorung|droit d'etre entendu"),
         (2, "kanzlei|lic. iur.|mlaw|dr. iur.|rechtsvertret*|mandant*|wir nehmen bezug auf|"
             "bezugnehmend auf|nous nous referons|stellungnahme|prise de position|vollmacht|"
             "procuration|ihr schreiben|ihre nachricht|ihr zeichen|unser zeichen|ihre referenz|"
             "unsere referenz|votre lettre|votre courrier|notre reference|votre reference|"
             "liebe|lieber|vorladung|convocation|einladung"),
-        (1, "beilage*|annexe*|kopie an|copie a|klient*|mandat|e-mail|ersuchen sie|bitten wir sie"),
+        (1, "beilage*|annexe*|kopie an|copie a|klient*|mandat|e-mail|ersuchen sie|bitten wir sie|"
+            "vous trouverez ci-joint|ci-joint|je vous informe|vi informo|in allegato"),
     ],
     T.OTHER: [],
 }
 
-# Referring words: "gemäss Urteil ...", "Ihre Aufenthaltsbewilligung", "contre la décision".
+# Referring words: "gemäss Urteil ...", "Ihre Aufenthaltsbewilligung", "contre la décision"
+# (as `fold` leaves them, see _SUBJECT_LINE).
 _MENTION = re.compile(
     r"(?:^|[\s(])(?:gemass|gem\.|laut|lt\.|gestutzt auf|vgl\.|siehe|betreffend|betr\.|"
     r"bezuglich|hinsichtlich|mit|im|gegen|angefochtene[nmrs]?|ihre[nmrs]?|ihr|seine[nmrs]?|sein|"
-    r"unsere[nmrs]?|unser|deren|dessen|selon|conformement a|vu|concernant|votre|vos|son|sa|ses|"
-    r"notre|nos|leur|par|dans|contre|secondo|visto|vista|concernente|relativ[oa]|vostr[oa]|"
+    rf"unsere[nmrs]?|unser|deren|dessen|selon|conformement a|vu|{fold('concernant')}|votre|vos|son|sa|ses|"
+    rf"notre|nos|leur|par|dans|contre|secondo|visto|vista|{fold('concernente')}|relativ[oa]|vostr[oa]|"
     r"su[oa]|con|contro|your|his|her|regarding)\s+"
     r"(?:[\w.'-]+\s*){0,3}$",
     re.MULTILINE,
@@ -307,7 +313,8 @@ def _starts_title(before: str) -> bool:
     return len(words) <= 2 and not any(w in _ARTICLES for w in words)
 
 
-_SUBJECT_LINE = re.compile(r"^\s*(?:betreff|betrifft|betr\.|objet|concerne|oggetto|subject|re:)")
+# Written as `fold` leaves them: it reads 'rn' as the 'm' the OCR took it for ('concerne' -> 'conceme').
+_SUBJECT_LINE = re.compile(rf"^\s*(?:betreff|betrifft|betr\.|objet|{fold('concerne')}|oggetto|subject|re:)")
 _CHECKBOX = re.compile(r"[☐☒☑□■▢]|\[ ?[x ]?\]")
 _LETTERS = re.compile(r"[a-z]")
 
