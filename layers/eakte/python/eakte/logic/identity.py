@@ -93,11 +93,16 @@ _OCR_CONFUSIONS = frozenset(frozenset(p) for p in ("ce", "nm", "rn", "il", "hb",
                                                    "lt", "ft", "cо"))
 
 
-def _ocr_slip(a: str, b: str) -> bool:
-    if len(a) != len(b) or len(a) < OCR_SLIP_MIN_LENGTH:
-        return False
+def _substitution(a: str, b: str) -> tuple[str, str] | None:
+    """The one pair of letters in which two tokens of one length differ, else None."""
+    if len(a) != len(b):
+        return None
     diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(diffs) == 1 and frozenset(diffs[0]) in _OCR_CONFUSIONS
+    return diffs[0] if len(diffs) == 1 else None
+
+
+def _ocr_slip(a: str, b: str) -> bool:
+    return len(a) >= OCR_SLIP_MIN_LENGTH and (d := _substitution(a, b)) is not None and frozenset(d) in _OCR_CONFUSIONS
 
 
 _CONFUSED_WITH: dict[str, tuple[str, ...]] = {
@@ -269,8 +274,7 @@ def _ch_read_as_eh(read: str, known: str) -> bool:
 def _g_for_c_cedilla(read: str, known: str) -> bool:
     """'Kog' for Koç: the cedilla's tail read as a g's. Short names are not compared letter by
     letter elsewhere (Sami/Sari); this one confusion is, where a number identifies the person."""
-    return len(read) == len(known) >= 3 and \
-        [(x, y) for x, y in zip(read, known, strict=True) if x != y] == [("g", "c")]
+    return len(read) >= 3 and _substitution(read, known) == ("g", "c")
 
 
 def names_compatible(doc_surname: str, doc_given: str, dossier_surname: str, dossier_given: str) -> bool:
