@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(target=_exit_with_parent, args=(args.parent,), daemon=True).start()
     from moto.server import main as moto_main
 
+    from eakte.local.moto_speedups import install
+
+    install()  # Query at the speed of a partition lookup, not of a whole-table sort
     moto_main(["--host", LOCAL_HOST, "--port", str(args.port)])  # loopback only
 
 

@@ -89,6 +89,9 @@ def start_moto(port: int | None = None) -> Any:
 
     from moto.server import ThreadedMotoServer
 
+    from eakte.local.moto_speedups import install
+
+    install()  # as in the stack's moto process (eakte.local.moto_process)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
 
     # moto binds 0.0.0.0 unless told otherwise: the emulation must stay on loopback
