@@ -64,6 +64,7 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
             submission = client.upload(sender, f"event-{p}-{seq}.xml", person_event(event_person(p), seq, run=run_id))
             uploads[item] = (submission, started)
 
+        waves_s: list[dict[str, Any]] = []
         refused: dict[tuple[int, int], str] = {}  # uploads the pipeline refused before the exchange
 
         def refused_at_intake(wave: list[tuple[int, int]]) -> None:
@@ -82,7 +83,9 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
                 if outage_s and number == len([w for w in waves if w]) // 2:
                     # the endpoint goes down in the middle of the run (while deliveries are in flight)
                     requests.post(f"{federal}/control", json={"downForSeconds": outage_s}, timeout=10)
+                wave_t0 = time.monotonic()
                 list(pool.map(upload, wave))
+                uploaded_at = time.monotonic()
                 deadline = time.monotonic() + timeout_s
                 progress, stalled_since = -1, time.monotonic()
                 # accepted by the exchange before the next wave
@@ -95,6 +98,11 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
                         refused_at_intake(wave)
                         stalled_since = time.monotonic()
                     time.sleep(0.2)
+                # per wave, so a slow run shows where its time goes (uploads or the exchange)
+                waves_s.append({"uploads": len(wave), "upload_s": round(uploaded_at - wave_t0, 1),
+                                "accepted_s": round(time.monotonic() - wave_t0, 1)})
+                print(f"wave {number + 1}: {len(wave)} uploaded in {waves_s[-1]['upload_s']} s, accepted by the "
+                      f"exchange after {waves_s[-1]['accepted_s']} s", file=sys.stderr, flush=True)
         uploaded_s = time.time() - t0
         deadline = time.monotonic() + timeout_s
         while True:
@@ -166,6 +174,7 @@ def run(n: int, url: str | None, failure_rate: float, outage_s: float, timeout_s
         "transient_failures_injected": stats["transientFailures"],
         "refused_while_down": stats["refusedWhileDown"],
         "uploads_s": round(uploaded_s, 1),
+        "waves": waves_s,
         "elapsed_s": round(elapsed, 1),
         "messages_per_s": round(len(acknowledged) / elapsed, 2) if ack_at else 0.0,
         "upload_to_ack_p50_s": round(percentile(latencies, 50), 2) if latencies else None,
