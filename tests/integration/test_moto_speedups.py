@@ -4,26 +4,28 @@ exactly as moto's own: the same items, order, pages, counts and projections."""
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from eakte.local import moto_speedups
+from tests.integration.conftest import Harness
 
 pytestmark = pytest.mark.integration
 
-REGION = "eu-central-1"
-
 
 @pytest.fixture
-def ddb() -> Iterator[Any]:
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name=REGION)
+def ddb(harness: Harness) -> Iterator[Any]:
+    """Two tables of their own in the suite's in-process moto server (whose Query the patch
+    changes; mock_aws would reset the backends the other tests share)."""
+    client = harness.aws.client("dynamodb")
+    run = uuid.uuid4().hex[:8]
+    tables = {"records": f"speedups-records-{run}", "flat": f"speedups-flat-{run}"}
+    try:
         client.create_table(
-            TableName="records", BillingMode="PAY_PER_REQUEST",
+            TableName=tables["records"], BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
             AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t in
                                   (("pk", "S"), ("sk", "S"), ("g1pk", "S"), ("g1sk", "S"), ("g2pk", "N"))],
@@ -35,7 +37,7 @@ def ddb() -> Iterator[Any]:
                  "KeySchema": [{"AttributeName": "g2pk", "KeyType": "HASH"}]},
             ])
         client.create_table(
-            TableName="flat", BillingMode="PAY_PER_REQUEST",
+            TableName=tables["flat"], BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
         rng = random.Random(3)
@@ -46,10 +48,13 @@ def ddb() -> Iterator[Any]:
                 item |= {"g1pk": {"S": f"G#{rng.randrange(5)}"}, "g1sk": {"S": f"{rng.randrange(50):03d}"}}
             if rng.random() < 0.5:
                 item["g2pk"] = {"N": str(rng.randrange(4))}
-            client.put_item(TableName="records", Item=item)
+            client.put_item(TableName=tables["records"], Item=item)
         for n in range(30):
-            client.put_item(TableName="flat", Item={"id": {"S": f"F#{n % 7}"}, "v": {"N": str(n)}})
-        yield client
+            client.put_item(TableName=tables["flat"], Item={"id": {"S": f"F#{n % 7}"}, "v": {"N": str(n)}})
+        yield client, tables
+    finally:
+        for name in tables.values():
+            client.delete_table(TableName=name)
 
 
 QUERIES: list[dict[str, Any]] = [
@@ -84,9 +89,10 @@ def _all_pages(client: Any, table: str, query: dict[str, Any]) -> list[dict[str,
             return pages
 
 
-def _answers(client: Any) -> list[list[dict[str, Any]]]:
-    answers = [_all_pages(client, "records", q) for q in QUERIES]
-    answers += [_all_pages(client, "flat", {"KeyConditionExpression": "id = :i",
+def _answers(ddb: tuple[Any, dict[str, str]]) -> list[list[dict[str, Any]]]:
+    client, tables = ddb
+    answers = [_all_pages(client, tables["records"], q) for q in QUERIES]
+    answers += [_all_pages(client, tables["flat"], {"KeyConditionExpression": "id = :i",
                                             "ExpressionAttributeValues": {":i": {"S": f"F#{n}"}}}) for n in (0, 6, 9)]
     return answers
 
@@ -126,11 +132,13 @@ def test_narrowing_looks_only_at_the_partition(ddb: Any) -> None:
     moto_speedups._originals["all_items"] = counting
     try:
         assert Table.all_items is not original
-        ddb.query(TableName="records", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "P#3"}})
-        ddb.query(TableName="records", IndexName="gi1", KeyConditionExpression="g1pk = :p",
-                  ExpressionAttributeValues={":p": {"S": "G#1"}})
+        client, tables = ddb
+        client.query(TableName=tables["records"], KeyConditionExpression="pk = :p",
+                     ExpressionAttributeValues={":p": {"S": "P#3"}})
+        client.query(TableName=tables["records"], IndexName="gi1", KeyConditionExpression="g1pk = :p",
+                     ExpressionAttributeValues={":p": {"S": "G#1"}})
         assert whole_table == 0
-        ddb.scan(TableName="records", Limit=5)  # a scan still reads the table as moto does
+        client.scan(TableName=tables["records"], Limit=5)  # a scan still reads the table as moto does
         assert whole_table == 1
     finally:
         moto_speedups._originals["all_items"] = original
