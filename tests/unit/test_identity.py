@@ -102,6 +102,20 @@ def test_name_match_spellings_swaps_and_subsets() -> None:
     assert ocr_slip.score >= ATTACH_SCORE
 
 
+def test_a_name_on_the_other_side_of_the_cut_is_not_a_swap() -> None:
+    """An address line 'Igor Bogdan Krawtschenko' cut after the first word: the names stand in the
+    dossier's order, one given name only fell to the surname's side of the cut."""
+    cut = name_match("Bogdan Krawtschenko", "Igor", "Kravchenko", "Ihor Bohdan")
+    whole = name_match("Krawtschenko", "Igor Bogdan", "Kravchenko", "Ihor Bohdan")
+    assert not cut.swapped and cut.score == whole.score
+    # names that changed places are still a swap, whatever else fell across the cut
+    assert name_match("Bogdan Igor", "Krawtschenko", "Kravchenko", "Ihor Bohdan").swapped
+    assert name_match("Ali", "Hassan", "Hassan", "Ali").swapped
+    assert not name_match("Ali Hassan", "", "Hassan", "Ali").swapped  # the whole line as surname: a cut
+    assert name_match("Hassan Ali", "", "Hassan", "Ali").swapped
+    assert name_match("Taras", "", "Polishchuk", "Taras").swapped  # no surname stayed a surname
+
+
 def test_name_match_rejects_different_people() -> None:
     brothers = name_match("Al Hassan", "Rami", "Al Hassan", "Karim")
     assert brothers.conflict and brothers.score < 0.5

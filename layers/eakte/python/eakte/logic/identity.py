@@ -197,6 +197,25 @@ def _read_similarity(read: str, undone: str | None, known: str) -> float:
     return max(sim, min(token_similarity(undone, known), OCR_SLIP_SIM)) if undone and sim < OCR_SLIP_SIM else sim
 
 
+def _swapped(doc_is_surname: list[bool], dossier_is_surname: list[bool], matches: list[tuple[int, int]]) -> bool:
+    """Did names change places between surname and given names? Not where a name only fell on the
+    other side of the cut: read in writing order (given names, then surnames), the matched names
+    come in the dossier's order ('Igor Bogdan Krawtschenko' from an address line, cut as 'Igor' /
+    'Bogdan Krawtschenko', is Ihor Bohdan Kravchenko's order); 'Hassan Ali' for Ali Hassan is not."""
+    if all(doc_is_surname[i] == dossier_is_surname[j] for i, j in matches):
+        return False
+    if not any(doc_is_surname[i] and dossier_is_surname[j] for i, j in matches):
+        return True  # no surname stayed a surname: 'TARAS' read as the surname of Taras Polishchuk
+
+    def in_writing_order(is_surname: list[bool]) -> list[int]:
+        return sorted(range(len(is_surname)), key=lambda k: (is_surname[k], k))
+
+    doc_rank = {k: n for n, k in enumerate(in_writing_order(doc_is_surname))}
+    dossier_rank = {k: n for n, k in enumerate(in_writing_order(dossier_is_surname))}
+    order = [dossier_rank[j] for _, j in sorted(matches, key=lambda m: doc_rank[m[0]])]
+    return order != sorted(order)
+
+
 def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_given: str) -> NameMatch:
     """How well the names on a document fit a dossier's names, 0..1 (order-insensitive)."""
     doc = _read_tokens(doc_surname, doc_given)
@@ -210,17 +229,17 @@ def name_match(doc_surname: str, doc_given: str, dossier_surname: str, dossier_g
     used_o: set[int] = set()
     total = 0.0
     surname_hit = False
-    swapped = False
+    matches: list[tuple[int, int]] = []
     for sim, i, j in pairs:
         if sim <= 0 or i in used_d or j in used_o:
             continue
         used_d.add(i)
         used_o.add(j)
+        matches.append((i, j))
         total += sim
         if doc[i][2]:
             surname_hit = True
-        if doc[i][2] != dos[j][1]:
-            swapped = True
+    swapped = _swapped([s for _, _, s in doc], [s for _, s in dos], matches)
     matched = len(used_d)
     if not matched:
         return NameMatch(0.0, 0, False, False)
