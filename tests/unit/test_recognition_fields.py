@@ -121,6 +121,18 @@ def test_a_name_the_mrz_misread_gives_way_to_the_pages(page: tuple[str, str], mr
     assert (f["surname"].value, f["givenNames"].value) == read
 
 
+def test_an_exclamation_mark_in_a_name_is_the_letter_the_ocr_read_with_a_dot() -> None:
+    """'KARIM!' for KARIMI: cut at the mark, the page's name lacked the MRZ's last letter, which
+    then looked like a filler read as a letter, and the shorter name was taken."""
+    labels = "Name: KARIM!\nVorname(n): MOSTAFA\n"
+    mrz_line_2 = "R151482640AFG7312140M3007181<<<<<<<<<<<<<<<8"
+    text = f"{labels}P<AFGKARIMI<<MOSTAFA".ljust(len(labels) + 44, "<") + "\n" + mrz_line_2
+    mrz = find_mrz(text, today=TODAY)
+    assert mrz is not None and mrz.valid
+    assert _values(extract_fields(text, mrz, today=TODAY))["surname"] == "KARIMI"
+    assert _values(extract_fields("Name: Ha!imi\nVorname: Valon\n", None, today=TODAY))["surname"] == "Halimi"
+
+
 # --- labelled text -------------------------------------------------------------------------
 
 

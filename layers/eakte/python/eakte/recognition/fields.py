@@ -324,8 +324,18 @@ _NEXT_LABEL = re.compile(
 )
 
 
+# An exclamation mark inside or at the end of a name is an I or l the OCR read with its dot
+# ('Name: KARIM!' for KARIMI); cut there, the name loses a letter and the MRZ's full one (which no
+# check digit covers) would look like a filler read as a letter.
+_EXCLAMATION_IN_NAME = re.compile(r"(?<=[^\W\d_])!(?=[^\W\d_]|[ \t]|$)", re.M)
+
+
+def _exclamation_as_letter(m: re.Match[str]) -> str:
+    return "I" if m.string[m.start() - 1].isupper() else "l"
+
+
 def _name_value(raw: str) -> str | None:
-    m = _NAME_VALUE.match(raw.strip())
+    m = _NAME_VALUE.match(_EXCLAMATION_IN_NAME.sub(_exclamation_as_letter, raw.strip()))
     if m is None:
         return None
     words = m.group().split(" ")
