@@ -8,17 +8,27 @@ import pytest
 
 from eakte.logic.addresses import address_key, misread_address_keys
 from eakte.logic.identity import (
+    _OCR_CONFUSIONS,
+    OCR_SLIP_SIM,
     misread_dossier_numbers,
     misread_number_dossier,
     name_match,
     names_compatible,
     resolve,
+    token_similarity,
 )
 from eakte.logic.names import e_for_c_caron, name_field_tokens
 from tests.unit.test_identity_evidence import dossier, person
 from tests.unit.test_learning import _index, _payslip, _records
 
 # --- letters the OCR models lack ---------------------------------------------------------------
+
+
+def test_the_ocr_confusions_are_pairs_of_latin_letters() -> None:
+    """Names are compared folded to a-z: a pair with another letter in it never applies (the c/o
+    pair had a Cyrillic о since the first version, so 'Kcvalenko' was no OCR slip of Kovalenko)."""
+    assert all(len(pair) == 2 and pair <= set("abcdefghijklmnopqrstuvwxyz") for pair in _OCR_CONFUSIONS)
+    assert token_similarity("kcvalenko", "kovalenko") == OCR_SLIP_SIM
 
 
 @pytest.mark.parametrize(("read", "known"), [

@@ -90,7 +90,7 @@ OWN_AHV_CONFIDENCE = 0.9
 
 # Letters OCR confuses in print; one such substitution in a name is a misread, not a name.
 _OCR_CONFUSIONS = frozenset(frozenset(p) for p in ("ce", "nm", "rn", "il", "hb", "ao", "un", "eo", "uv", "ij",
-                                                   "lt", "ft", "cо"))
+                                                   "lt", "ft", "co"))
 
 
 def _substitution(a: str, b: str) -> tuple[str, str] | None:
