@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -97,16 +98,25 @@ def _answers(ddb: tuple[Any, dict[str, str]]) -> list[list[dict[str, Any]]]:
     return answers
 
 
-def test_narrowed_queries_answer_as_moto_does(ddb: Any) -> None:
+@contextmanager
+def _patch_state_kept() -> Iterator[None]:
+    """The patch installed afterwards exactly when it was before (the suite's server installs it)."""
     was_installed = bool(moto_speedups._originals)
-    moto_speedups.uninstall()
     try:
+        yield
+    finally:
+        if was_installed:
+            moto_speedups.install()
+        else:
+            moto_speedups.uninstall()
+
+
+def test_narrowed_queries_answer_as_moto_does(ddb: Any) -> None:
+    with _patch_state_kept():
+        moto_speedups.uninstall()
         own = _answers(ddb)
         assert moto_speedups.install()
         narrowed = _answers(ddb)
-    finally:
-        if not was_installed:
-            moto_speedups.uninstall()
     assert narrowed == own
     # the comparison means something: results with items, several pages, a projection, counts
     assert sum(len(p["Items"] or []) for a in own for p in a) > 300
@@ -119,28 +129,26 @@ def test_narrowing_looks_only_at_the_partition(ddb: Any) -> None:
     whose index key matches, and moto's whole-table sort is not called."""
     from moto.dynamodb.models.table import Table
 
-    was_installed = bool(moto_speedups._originals)
-    moto_speedups.install()
     whole_table = 0
-    original = moto_speedups._originals["all_items"]
 
     def counting(self: Any) -> Any:
         nonlocal whole_table
         whole_table += 1
         return original(self)
 
-    moto_speedups._originals["all_items"] = counting
-    try:
-        assert Table.all_items is not original
-        client, tables = ddb
-        client.query(TableName=tables["records"], KeyConditionExpression="pk = :p",
-                     ExpressionAttributeValues={":p": {"S": "P#3"}})
-        client.query(TableName=tables["records"], IndexName="gi1", KeyConditionExpression="g1pk = :p",
-                     ExpressionAttributeValues={":p": {"S": "G#1"}})
-        assert whole_table == 0
-        client.scan(TableName=tables["records"], Limit=5)  # a scan still reads the table as moto does
-        assert whole_table == 1
-    finally:
-        moto_speedups._originals["all_items"] = original
-        if not was_installed:
-            moto_speedups.uninstall()
+    with _patch_state_kept():
+        moto_speedups.install()
+        original = moto_speedups._originals["all_items"]
+        moto_speedups._originals["all_items"] = counting
+        try:
+            assert Table.all_items is not original
+            client, tables = ddb
+            client.query(TableName=tables["records"], KeyConditionExpression="pk = :p",
+                         ExpressionAttributeValues={":p": {"S": "P#3"}})
+            client.query(TableName=tables["records"], IndexName="gi1", KeyConditionExpression="g1pk = :p",
+                         ExpressionAttributeValues={":p": {"S": "G#1"}})
+            assert whole_table == 0
+            client.scan(TableName=tables["records"], Limit=5)  # a scan still reads the table as moto does
+            assert whole_table == 1
+        finally:
+            moto_speedups._originals["all_items"] = original
