@@ -43,6 +43,12 @@ describe("inbox", () => {
     expect(ranked(doc.candidates).map((c) => c.dossierId)).toEqual(["D-1", "D-2"]);
   });
 
+  it("keeps the server's order among equal scores (the person the uploader named first)", () => {
+    const tied = [{ dossierId: "D-9", score: 0.7, reason: "named by the uploader" },
+      { dossierId: "D-1", score: 0.7, reason: "name 1.00" }, { dossierId: "D-5", score: 0.9, reason: "name 0.95" }];
+    expect(ranked(tied).map((c) => c.dossierId)).toEqual(["D-5", "D-9", "D-1"]);
+  });
+
   it("sets the type and assigns the dossier in two clicks", async () => {
     let inbox = [doc];
     const api = fakeApi({

@@ -504,7 +504,9 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
     seen: dict[str, Dossier] = {}
     for d in others:
         seen.setdefault(d.dossier_id, d)
-    scored = sorted((score_dossier(person, d) for d in seen.values()), key=lambda s: (-s.score, s.dossier.dossier_id))
+    # of equal scores (a score is capped without a birth date, so many tie) the better name first
+    scored = sorted((score_dossier(person, d) for d in seen.values()),
+                    key=lambda s: (-s.score, -s.names.score, s.dossier.dossier_id))
     if not conflicts and scored and complete:
         best = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
@@ -581,7 +583,7 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
         reason = f"named by the uploader, but {s.reason}"
     # shown whatever its score (the uploader named it), in place of the lookups' entry for it
     candidates = [c for c in own.candidates if c.dossier_id != declared.dossier_id] + [_candidate(s, reason=reason)]
-    return Resolution(None, _merge_candidates(candidates), "ambiguous")
+    return Resolution(None, _merge_candidates(candidates, named=declared.dossier_id), "ambiguous")
 
 
 def with_address(person: PersonData, own: Resolution, at_address: Collection[str], others: Iterable[Dossier],
@@ -592,14 +594,17 @@ def with_address(person: PersonData, own: Resolution, at_address: Collection[str
     the same name elsewhere do not live there, and a household's members have other given names.
     Two who both fit (a father and son of one name), a lookup
     that hit its limit, or a shared accommodation (more than COLLECTIVE_ADDRESS dossiers: newcomers
-    there are often not known yet) leave the decision to a caseworker."""
-    if own.dossier_id or own.outcome == "reference_conflict" or not person.address or not complete \
-            or not at_address or len(at_address) > COLLECTIVE_ADDRESS:
+    there are often not known yet) leave the decision to a caseworker, who then sees first, of
+    candidates that score alike, those known at the address, and among them whoever fits the
+    document (even one the name lookups missed)."""
+    if own.dossier_id or not person.address or not at_address:
         return own
     unique = {d.dossier_id: d for d in others if d.dossier_id in at_address}
     here = [t for d in unique.values() if _backs(person, t := score_dossier(person, d), misread_day=True)]
-    if len(here) != 1:
-        return own
+    if own.outcome == "reference_conflict" or not complete or len(at_address) > COLLECTIVE_ADDRESS \
+            or len(here) != 1:
+        listed = own.candidates + [_candidate(t) for t in here]
+        return replace(own, candidates=_merge_candidates(listed, preferred=at_address))
     s = here[0]
     return Resolution(s.dossier.dossier_id, [_candidate(s, 1.0, f"known at the address shown, {s.reason}")],
                       "name_and_address")
@@ -617,7 +622,7 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
     doc = all_name_tokens(person.surname, person.given_names)
     if not doc:
         return []
-    found: dict[str, DossierCandidate] = {}
+    found: dict[str, Scored] = {}
     for d in others:
         if d.birth_date != person.birth_date or d.dossier_id in found:
             continue
@@ -632,11 +637,10 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
             free.remove(hit)
         else:
             if same:
-                s = score_dossier(person, d)
-                found[d.dossier_id] = _candidate(s, max(s.score, PLAUSIBLE),
-                                                 f"possibly the same person (born the same day, names a letter "
-                                                 f"apart): {s.reason}")
-    return _merge_candidates(list(found.values()))
+                found[d.dossier_id] = score_dossier(person, d)
+    ranked = sorted(found.values(), key=lambda s: (-max(s.score, PLAUSIBLE), -s.names.score, s.dossier.dossier_id))
+    return _merge_candidates([_candidate(s, max(s.score, PLAUSIBLE), f"possibly the same person (born the same "
+                                         f"day, names a letter apart): {s.reason}") for s in ranked])
 
 
 # Hexadecimal digits the OCR takes for one another in a quoted dossier number (D-CE5DCADE01E5).
@@ -664,12 +668,22 @@ def misread_number_dossier(person: PersonData, found: Iterable[Dossier]) -> Doss
     return fits[0] if len(fits) == 1 else None
 
 
-def _merge_candidates(found: list[DossierCandidate]) -> list[DossierCandidate]:
+def _merge_candidates(found: list[DossierCandidate], *, named: str | None = None,
+                      preferred: Collection[str] = ()) -> list[DossierCandidate]:
+    """Each dossier once at its best score, the highest first, at most MAX_CANDIDATES: what the
+    inbox shows, where a caseworker confirms the first with one click. Of equal scores (without a
+    birth date every name match is capped alike) the person the uploader named (`named`) comes
+    first, then those known at the address shown (`preferred`), then the order of `found`: callers
+    list the better name match first. The named person is always shown, whatever the others."""
     best: dict[str, DossierCandidate] = {}
     for c in found:
         if c.dossier_id not in best or c.score > best[c.dossier_id].score:
             best[c.dossier_id] = c
-    return sorted(best.values(), key=lambda c: (-c.score, c.dossier_id))[:MAX_CANDIDATES]
+    ranked = sorted(best.values(), key=lambda c: (-c.score, c.dossier_id != named, c.dossier_id not in preferred))
+    shown = ranked[:MAX_CANDIDATES]
+    if named in best and best[named] not in shown:
+        shown[-1] = best[named]
+    return shown
 
 
 def canonical_name(surname: str) -> str:

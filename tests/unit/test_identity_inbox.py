@@ -1,0 +1,81 @@
+"""What the inbox shows when identity resolution files nothing: the candidate dossiers in the
+order a caseworker should look at them. Without a birth date every name match is capped at the
+same score, so the order among equal scores carries the evidence: the person the uploader named
+first (and always shown), then a dossier known at the address the document shows, then the
+closer name."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from eakte.logic.identity import MAX_CANDIDATES, PersonData, resolve, with_address, with_declared
+from eakte.models.document import Dossier
+
+NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+
+
+def dossier(did: str, surname: str, given: str, birth: str, sex: str = "M") -> Dossier:
+    return Dossier(dossier_id=did, surname=surname, given_names=given, birth_date=date.fromisoformat(birth),
+                   nationality="UKR", sex=sex, reference_numbers={}, created_at=NOW)
+
+
+def person(surname: str, given: str, address: str | None = None) -> PersonData:
+    return PersonData(surname=surname, given_names=given, birth_date=None, address=address)
+
+
+# one family name, many people: the surname alone fits them all alike
+BOIKOS = [dossier(f"D-{i:02d}", "Boiko", given, birth) for i, (given, birth) in enumerate([
+    ("Nataliia", "1958-11-12"), ("Svitlana", "1999-04-29"), ("Taras", "1974-10-31"), ("Yuliia", "1966-03-13"),
+    ("Yurii", "1959-08-07"), ("Oksana", "1981-05-02")])]
+NAMED = dossier("D-99", "Boiko", "Mykola Taras", "2007-08-28")
+
+
+def test_the_person_the_uploader_named_is_shown_first_however_many_share_the_name() -> None:
+    surname_only = person("BOYKO", "")
+    everyone = [*BOIKOS, NAMED]
+    own = resolve(surname_only, {}, everyone)
+    assert len(own.candidates) == MAX_CANDIDATES and NAMED.dossier_id not in {c.dossier_id for c in own.candidates}
+    shown = with_declared(surname_only, own, NAMED, everyone)
+    assert shown.dossier_id is None  # a surname alone files nothing, named or not
+    assert shown.candidates[0].dossier_id == NAMED.dossier_id
+    assert len(shown.candidates) == MAX_CANDIDATES and "named by the uploader" in shown.candidates[0].reason
+
+
+def test_the_named_person_is_kept_even_when_the_document_contradicts_them() -> None:
+    # the uploader named a woman; the document is her son's: she is shown, below the fitting names
+    mother = dossier("D-00", "Boiko", "Nataliia", "1958-11-12", sex="F")
+    son = person("Boiko", "Taras")
+    sons = [dossier(f"D-{i}", "Boiko", "Taras", f"19{70 + i}-01-15") for i in range(1, 7)]
+    shown = with_declared(son, resolve(son, {}, sons), mother, [*sons, mother])
+    ids = [c.dossier_id for c in shown.candidates]
+    assert len(ids) == MAX_CANDIDATES and ids[-1] == mother.dossier_id
+    assert shown.candidates[-1].score < shown.candidates[0].score
+
+
+def test_of_equal_scores_the_closer_name_comes_first() -> None:
+    # both capped alike without a birth date; the dossier id would put the middle name first
+    with_middle = dossier("D-A", "Halimi", "Shpëtim Agron", "1964-03-20")
+    same = dossier("D-B", "Halimi", "Shpëtim", "1987-06-09")
+    found = resolve(person("Halimi", "Shpetim"), {}, [with_middle, same])
+    assert [c.score for c in found.candidates] == [found.candidates[0].score] * 2
+    assert [c.dossier_id for c in found.candidates] == ["D-B", "D-A"]
+
+
+def test_of_equal_scores_the_one_known_at_the_address_comes_first() -> None:
+    elder, younger = dossier("D-1", "Ahmadi", "Sayed", "1983-04-02"), dossier("D-2", "Ahmadi", "Sayed", "1999-06-20")
+    doc = person("Ahmadi", "Sayed", address="Weiherstrasse 149, 1003 Lausanne")
+    own = resolve(doc, {}, [elder, younger])
+    assert [c.dossier_id for c in own.candidates] == ["D-1", "D-2"]
+    # an asylum centre (more dossiers known there than make evidence): still the better guess first
+    centre = ["D-2", *(f"D-R{i}" for i in range(9))]
+    shown = with_address(doc, own, centre, [elder, younger])
+    assert shown.dossier_id is None and [c.dossier_id for c in shown.candidates] == ["D-2", "D-1"]
+
+
+def test_two_residents_who_both_fit_are_shown_even_if_the_name_lookups_missed_one() -> None:
+    # father and son of one name at one address: a caseworker decides, and sees both
+    father, son = dossier("D-F", "Ahmadi", "Sayed", "1960-02-14"), dossier("D-S", "Ahmadi", "Sayed", "1999-06-20")
+    doc = person("Ahmadi", "Sayed", address="Birkenweg 54, 4600 Olten")
+    own = resolve(doc, {}, [father])  # the son's dossier came only from the address lookup
+    shown = with_address(doc, own, ["D-F", "D-S"], [father, son])
+    assert shown.dossier_id is None and {c.dossier_id for c in shown.candidates} == {"D-F", "D-S"}
