@@ -214,6 +214,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
     positives_by_evidence: Counter[str] = Counter()
     correct_by_evidence: Counter[str] = Counter()
     cpu = 0.0
+    inbox_first = 0  # inbox documents of persons with a dossier whose dossier is the first candidate
     clean: Counter[str] = Counter()
     for i, d in enumerate(corpus.documents):
         doc = _document(i, d) if read is None else _read_document(i, read[i])
@@ -269,6 +270,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
         if has_dossier:
             outcomes["inbox_candidate_listed" if true_ids & {c.dossier_id for c in out.candidates}
                      else "inbox_not_listed"] += 1
+            inbox_first += bool(out.candidates) and out.candidates[0].dossier_id in true_ids
             for v in d.variation.split("+"):
                 missed_by_variation[v] += 1
         else:
@@ -302,6 +304,9 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
         "recall_by_evidence": {k: {"n": positives_by_evidence[k],
                                    "recall": round(correct_by_evidence[k] / positives_by_evidence[k], 3)}
                                for k in EVIDENCE if positives_by_evidence[k]},
+        # what a caseworker sees in the inbox: their dossier first (confirmed with one click)
+        "inbox_person_listed_first": round(inbox_first / inbox, 4) if (inbox := outcomes["inbox_candidate_listed"]
+                                                                       + outcomes["inbox_not_listed"]) else None,
         "recall_ceiling_name_alone_never_files": round(1 - positives_by_evidence[EVIDENCE[-1]] / positive_docs, 4)
         if positive_docs else None,
         "declared_documents": sum(d.declared is not None for d in corpus.documents),
@@ -339,7 +344,8 @@ def run_with_baseline(dossiers: int = 1200, documents: int = 2400, seed: int = 7
             "field_read_rates": read_rates(corpus, read),
         }
         generated = run(dossiers, documents, seed, profile)
-        result["generated_fields"] = {k: generated[k] for k in ("outcomes", "false_attachments", "precision", "recall")}
+        result["generated_fields"] = {k: generated[k] for k in ("outcomes", "false_attachments", "precision", "recall",
+                                                                  "inbox_person_listed_first")}
     if profile == "typed":
         alone = run(dossiers, documents, seed, profile, declarations=False, read=read)
         result["without_declarations"] = {k: alone[k] for k in (
@@ -367,6 +373,8 @@ def print_table(r: dict[str, Any]) -> None:
          f"{r['declared_documents']} / {r['wrongly_declared_documents']}"),
         *((f"  recall, uploader named {k} (n={v['n']})", v["recall"]) for k, v in r["recall_by_declaration"].items()),
         *((f"  recall, strongest evidence: {k} (n={v['n']})", v["recall"]) for k, v in r["recall_by_evidence"].items()),
+        ("inbox documents of persons with a dossier: their dossier the first candidate",
+         r["inbox_person_listed_first"]),
         ("recall reachable if a name alone never files (1 - share of 'nothing but a name')",
          r["recall_ceiling_name_alone_never_files"]),
         ("CPU ms / document (resolve)", r["cpu_ms_per_document_resolve"]),
