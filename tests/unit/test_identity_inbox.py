@@ -70,6 +70,7 @@ def test_of_equal_scores_the_one_known_at_the_address_comes_first() -> None:
     centre = ["D-2", *(f"D-R{i}" for i in range(9))]
     shown = with_address(doc, own, centre, [elder, younger])
     assert shown.dossier_id is None and [c.dossier_id for c in shown.candidates] == ["D-2", "D-1"]
+    assert [c.reason.endswith("known at the address shown") for c in shown.candidates] == [True, False]
 
 
 def test_two_residents_who_both_fit_are_shown_even_if_the_name_lookups_missed_one() -> None:

@@ -594,16 +594,17 @@ def with_address(person: PersonData, own: Resolution, at_address: Collection[str
     the same name elsewhere do not live there, and a household's members have other given names.
     Two who both fit (a father and son of one name), a lookup
     that hit its limit, or a shared accommodation (more than COLLECTIVE_ADDRESS dossiers: newcomers
-    there are often not known yet) leave the decision to a caseworker, who then sees first, of
-    candidates that score alike, those known at the address, and among them whoever fits the
-    document (even one the name lookups missed)."""
+    there are often not known yet) leave the decision to a caseworker. The inbox then lists the
+    residents who fit (also one the name lookups missed) and, of candidates that score alike, shows
+    those known at the address first."""
     if own.dossier_id or not person.address or not at_address:
         return own
     unique = {d.dossier_id: d for d in others if d.dossier_id in at_address}
     here = [t for d in unique.values() if _backs(person, t := score_dossier(person, d), misread_day=True)]
     if own.outcome == "reference_conflict" or not complete or len(at_address) > COLLECTIVE_ADDRESS \
             or len(here) != 1:
-        listed = own.candidates + [_candidate(t) for t in here]
+        listed = [c.model_copy(update={"reason": f"{c.reason}; known at the address shown"})
+                  if c.dossier_id in at_address else c for c in own.candidates + [_candidate(t) for t in here]]
         return replace(own, candidates=_merge_candidates(listed, preferred=at_address))
     s = here[0]
     return Resolution(s.dossier.dossier_id, [_candidate(s, 1.0, f"known at the address shown, {s.reason}")],
