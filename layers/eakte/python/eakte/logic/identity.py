@@ -639,9 +639,9 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
         else:
             if same:
                 found[d.dossier_id] = score_dossier(person, d)
-    ranked = sorted(found.values(), key=lambda s: (-max(s.score, PLAUSIBLE), -s.names.score, s.dossier.dossier_id))
+    closer_first = sorted(found.values(), key=lambda s: (-s.names.score, s.dossier.dossier_id))
     return _merge_candidates([_candidate(s, max(s.score, PLAUSIBLE), f"possibly the same person (born the same "
-                                         f"day, names a letter apart): {s.reason}") for s in ranked])
+                                         f"day, names a letter apart): {s.reason}") for s in closer_first])
 
 
 # Hexadecimal digits the OCR takes for one another in a quoted dossier number (D-CE5DCADE01E5).
