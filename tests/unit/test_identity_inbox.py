@@ -42,7 +42,8 @@ def test_the_person_the_uploader_named_is_shown_first_however_many_share_the_nam
 
 
 def test_the_named_person_is_kept_even_when_the_document_contradicts_them() -> None:
-    # the uploader named a woman; the document is her son's: she is shown, below the fitting names
+    # the uploader named a woman; the document names a Taras, as do six dossiers: she is shown
+    # all the same, below the names that fit
     mother = dossier("D-00", "Boiko", "Nataliia", "1958-11-12", sex="F")
     son = person("Boiko", "Taras")
     sons = [dossier(f"D-{i}", "Boiko", "Taras", f"19{70 + i}-01-15") for i in range(1, 7)]
