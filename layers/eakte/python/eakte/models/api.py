@@ -18,6 +18,10 @@ from eakte.models.document import (
     SubmissionKind,
 )
 
+# The order the inbox relies on (eakte.logic.identity._merge_candidates).
+CANDIDATES_ORDER = ("the dossier to confirm first: highest score first; of equal scores the person the uploader "
+                    "named (always listed), then a dossier known at the address shown, then the closer name")
+
 
 class ErrorBody(CamelModel):
     code: str
@@ -91,7 +95,7 @@ class DocumentView(CamelModel):
     fields: dict[str, ExtractedField] = Field(default_factory=dict)
     mrz: MrzCheckReport | None = None  # which MRZ check digits passed, which repairs applied
     dossier_id: str | None = None
-    candidates: list[DossierCandidate] = Field(default_factory=list)
+    candidates: list[DossierCandidate] = Field(default_factory=list, description=CANDIDATES_ORDER)
     pages: int = 0
     ocr_chars: int = 0
     text: str | None = None
@@ -150,7 +154,7 @@ class DocumentSummary(CamelModel):
     dossier_id: str | None = None
     received_at: datetime
     reason: str | None = None
-    candidates: list[DossierCandidate] = Field(default_factory=list)
+    candidates: list[DossierCandidate] = Field(default_factory=list, description=CANDIDATES_ORDER)
 
 
 class DocumentList(CamelModel):
