@@ -2,14 +2,27 @@
 order a caseworker should look at them. Without a birth date every name match is capped at the
 same score, so the order among equal scores carries the evidence: the person the uploader named
 first (and always shown), then a dossier known at the address the document shows, then the
-closer name."""
+closer name. And a surname the lookup keys spell apart is still found, through the given names."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore
 from eakte.logic.identity import MAX_CANDIDATES, PersonData, resolve, with_address, with_declared
-from eakte.models.document import Dossier
+from eakte.logic.intake import Buckets
+from eakte.logic.names import name_keys
+from eakte.logic.stages import IndexStage
+from eakte.models.document import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Dossier,
+    ExtractedField,
+    FieldSource,
+    StageMessage,
+    SubmissionKind,
+)
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
@@ -81,3 +94,21 @@ def test_two_residents_who_both_fit_are_shown_even_if_the_name_lookups_missed_on
     own = resolve(doc, {}, [father])  # the son's dossier came only from the address lookup
     shown = with_address(doc, own, ["D-F", "D-S"], [father, son])
     assert shown.dossier_id is None and {c.dossier_id for c in shown.candidates} == {"D-F", "D-S"}
+
+
+def test_a_surname_the_lookup_keys_spell_apart_is_found_through_the_given_names() -> None:
+    # Osman is the Turkish Othman: the similarity knows it, the strict lookup keys do not
+    assert not set(name_keys("Osman")) & set(name_keys("Othman"))
+    records = MemoryRecordStore()
+    records.create_dossier(Dossier(dossier_id="D-OTHMAN", surname="Othman", given_names="Jamal",
+                                   birth_date=date(1979, 2, 27), nationality="SYR", sex="M", created_at=NOW))
+    fields = {"surname": "Osman", "givenNames": "Djamal"}  # a payslip: no birth date
+    records.create_document(Document(
+        document_id="DOC-1", submission_id="S1", tenant="t", kind=SubmissionKind.SCAN,
+        status=DocumentStatus.CLASSIFIED, filename="lohn.pdf", source_bucket="in", source_key="k",
+        document_type=DocumentType.PAYSLIP, confidence=0.95, received_at=NOW, updated_at=NOW,
+        fields={k: ExtractedField(value=v, confidence=0.8, source=FieldSource.TEXT) for k, v in fields.items()}))
+    stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+    out = stage.run(StageMessage(document_id="DOC-1"))
+    assert out is not None and out.status is DocumentStatus.NEEDS_REVIEW and out.dossier_id is None
+    assert [c.dossier_id for c in out.candidates] == ["D-OTHMAN"]  # shown, not filed: a name alone files nothing

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from eakte.errors import ConflictError, NotFoundError, OcrFailedError
@@ -292,7 +293,8 @@ class IndexStage(StageBase):
 
     def _resolve(self, doc: Document) -> Resolution:
         """Reference numbers first, then name + birth date, then name + an address the dossier
-        knows, then the person the uploader named (see logic.identity for the rules)."""
+        knows, then the person the uploader named (see logic.identity for the rules). A document
+        without a birth date that found no candidate at all looks for them by its given names too."""
         person = PersonData.from_fields(doc.fields)
         by_reference, others, complete = self._lookup(person)
         resolution = resolve(person, by_reference, others, complete=complete)
@@ -313,6 +315,14 @@ class IndexStage(StageBase):
             resolution = with_address(person, resolution, at_address, [*others, *residents], complete=complete)
         if resolution.dossier_id is None:
             resolution = with_declared(person, resolution, self._declared_dossier(doc), others, complete=complete)
+        if not resolution.dossier_id and not resolution.candidates and person.birth_date is None:
+            # no candidate at all: a surname the lookup keys spell apart (Osman/Othman, Soliman/Suleiman)
+            # is found through the given names, for the inbox: without a birth date nothing is filed by name
+            surname_keys = name_keys(person.surname)
+            if given_keys := tuple(k for k in name_keys(person.given_names) if k not in surname_keys):
+                by_given = self._records.find_dossiers(DossierQuery(name_keys=given_keys, limit=_CANDIDATE_LIMIT))
+                found = resolve(person, by_reference, by_given).candidates
+                resolution = replace(resolution, candidates=found, outcome="ambiguous" if found else resolution.outcome)
         if resolution.dossier_id or resolution.candidates:
             return resolution
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
