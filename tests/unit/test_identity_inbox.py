@@ -2,14 +2,24 @@
 order a caseworker should look at them. Without a birth date every name match is capped at the
 same score, so the order among equal scores carries the evidence: the person the uploader named
 first (and always shown), then a dossier known at the address the document shows, then the
-closer name. And a surname the lookup keys spell apart is still found, through the given names."""
+closer name. And a surname the lookup keys spell apart is still found, through the given names;
+a document that fits no one lists whom it may still mean (a name a letter apart born that day,
+its names born on another day) rather than nothing."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore
-from eakte.logic.identity import MAX_CANDIDATES, PersonData, resolve, with_address, with_declared
+from eakte.logic.identity import (
+    MAX_CANDIDATES,
+    PLAUSIBLE,
+    PersonData,
+    near_misses,
+    resolve,
+    with_address,
+    with_declared,
+)
 from eakte.logic.intake import Buckets
 from eakte.logic.names import name_keys
 from eakte.logic.stages import IndexStage
@@ -96,19 +106,69 @@ def test_two_residents_who_both_fit_are_shown_even_if_the_name_lookups_missed_on
     assert shown.dossier_id is None and {c.dossier_id for c in shown.candidates} == {"D-F", "D-S"}
 
 
+def index(records: MemoryRecordStore, document_type: DocumentType, **fields: str) -> Document:
+    """Run the index stage over one classified document showing `fields`."""
+    records.create_document(Document(
+        document_id="DOC-1", submission_id="S1", tenant="t", kind=SubmissionKind.SCAN,
+        status=DocumentStatus.CLASSIFIED, filename="scan.pdf", source_bucket="in", source_key="k",
+        document_type=document_type, confidence=0.95, received_at=NOW, updated_at=NOW,
+        fields={k: ExtractedField(value=v, confidence=0.8, source=FieldSource.TEXT) for k, v in fields.items()}))
+    stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+    out = stage.run(StageMessage(document_id="DOC-1"))
+    assert out is not None
+    return out
+
+
 def test_a_surname_the_lookup_keys_spell_apart_is_found_through_the_given_names() -> None:
     # Osman is the Turkish Othman: the similarity knows it, the strict lookup keys do not
     assert not set(name_keys("Osman")) & set(name_keys("Othman"))
     records = MemoryRecordStore()
     records.create_dossier(Dossier(dossier_id="D-OTHMAN", surname="Othman", given_names="Jamal",
                                    birth_date=date(1979, 2, 27), nationality="SYR", sex="M", created_at=NOW))
-    fields = {"surname": "Osman", "givenNames": "Djamal"}  # a payslip: no birth date
-    records.create_document(Document(
-        document_id="DOC-1", submission_id="S1", tenant="t", kind=SubmissionKind.SCAN,
-        status=DocumentStatus.CLASSIFIED, filename="lohn.pdf", source_bucket="in", source_key="k",
-        document_type=DocumentType.PAYSLIP, confidence=0.95, received_at=NOW, updated_at=NOW,
-        fields={k: ExtractedField(value=v, confidence=0.8, source=FieldSource.TEXT) for k, v in fields.items()}))
-    stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
-    out = stage.run(StageMessage(document_id="DOC-1"))
-    assert out is not None and out.status is DocumentStatus.NEEDS_REVIEW and out.dossier_id is None
+    out = index(records, DocumentType.PAYSLIP, surname="Osman", givenNames="Djamal")  # a payslip: no birth date
+    assert out.status is DocumentStatus.NEEDS_REVIEW and out.dossier_id is None
     assert [c.dossier_id for c in out.candidates] == ["D-OTHMAN"]  # shown, not filed: a name alone files nothing
+
+
+MARIAMS = [dossier("D-FAR", "Ahmadi", "Mariam", "1990-06-01", sex="F"),
+           dossier("D-NEAR", "Ahmadi", "Mariam", "1975-04-04", sex="F"),
+           dossier("D-MAN", "Ahmadi", "Mariam", "1975-03-26", sex="M"),  # sex differs: someone else
+           dossier("D-ZAHRA", "Ahmadi", "Zahra", "1975-03-25", sex="F")]  # another given name
+
+
+def test_a_document_that_fits_no_one_lists_its_names_born_on_other_days_the_nearest_first() -> None:
+    doc = PersonData(surname="AHMADI", given_names="MARIAM", birth_date=date(1975, 3, 25), sex="F")
+    assert resolve(doc, {}, MARIAMS).candidates == []  # another birth date scores below the inbox's floor
+    shown = near_misses(doc, MARIAMS)
+    assert [c.dossier_id for c in shown] == ["D-NEAR", "D-FAR"]
+    assert all(c.score < PLAUSIBLE for c in shown) and "10 days apart" in shown[0].reason
+    assert shown[1].reason.endswith("born 1990-06-01")  # years apart: the date says it
+
+
+def test_the_index_stage_shows_them_and_files_nothing() -> None:
+    records = MemoryRecordStore()
+    for d in MARIAMS:
+        records.create_dossier(d)
+    # a language certificate, the birth date typed ten days off
+    out = index(records, DocumentType.LANGUAGE_CERTIFICATE, surname="AHMADI", givenNames="MARIAM",
+                birthDate="1975-03-25", sex="F")
+    assert out.status is DocumentStatus.NEEDS_REVIEW and out.dossier_id is None
+    assert [c.dossier_id for c in out.candidates] == ["D-NEAR", "D-FAR"]
+
+
+def test_someone_born_that_day_whose_name_is_a_letter_apart_is_listed_for_any_document() -> None:
+    records = MemoryRecordStore()
+    records.create_dossier(dossier("D-HASHIMI", "Hashimi", "Zabihullah", "1963-06-12"))
+    out = index(records, DocumentType.COURT_DECISION, surname="Hasehimi", givenNames="Zabihullah",
+                birthDate="1963-06-12")
+    assert out.status is DocumentStatus.NEEDS_REVIEW and out.dossier_id is None
+    assert [c.dossier_id for c in out.candidates] == ["D-HASHIMI"]
+    assert out.candidates[0].reason.startswith("possibly the same person")
+
+
+def test_a_passport_of_a_namesake_born_on_another_day_still_opens_its_own_dossier() -> None:
+    records = MemoryRecordStore()
+    records.create_dossier(MARIAMS[1])
+    out = index(records, DocumentType.PASSPORT, surname="AHMADI", givenNames="MARIAM", birthDate="1975-03-25",
+                sex="F", nationality="UKR")
+    assert out.status is DocumentStatus.INDEXED and out.dossier_id not in {None, "D-NEAR"}

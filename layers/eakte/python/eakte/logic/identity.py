@@ -644,6 +644,29 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
                                          f"day, names a letter apart): {s.reason}") for s in closer_first])
 
 
+def near_misses(person: PersonData, others: Iterable[Dossier]) -> list[DossierCandidate]:
+    """For a document that fits no dossier, whom it may still mean, so that a caseworker sees them
+    instead of an empty list (nothing is ever filed on them): someone born that day whose names
+    are a letter apart (possible_duplicates: 'Hasehimi' for Hashimi), then the dossiers whose names
+    it shows clearly but whose birth date is another (a date mistyped by ten days, or a namesake),
+    the nearest date first, at their low score. Sex or nationality that differ rule one out."""
+    others = list(others)
+    born = person.birth_date
+    if born is None:
+        return []
+    fits: dict[str, tuple[int, Scored]] = {}
+    for d in others:
+        s = score_dossier(person, d)
+        if d.birth_date is not None and s.birth == "differs" and s.names.score >= ATTACH_SCORE \
+                and not s.names.conflict and not _sex_or_nationality_differs(person, d):
+            fits.setdefault(d.dossier_id, (abs((d.birth_date - born).days), s))
+    nearest_first = sorted(fits.values(), key=lambda f: (f[0], -f[1].names.score, f[1].dossier.dossier_id))
+    # a few days apart hint at a typing error; years apart, the date says it
+    return _merge_candidates(possible_duplicates(person, others) + [
+        _candidate(s, reason=f"{s.reason}: born {s.dossier.birth_date}" + (f", {gap} days apart" if gap <= 31 else ""))
+        for gap, s in nearest_first])
+
+
 # Hexadecimal digits the OCR takes for one another in a quoted dossier number (D-CE5DCADE01E5).
 _HEX_CONFUSIONS = ("A4", "B8", "D0", "EF", "38", "68", "56", "17", "C0", "CE")
 _HEX_CONFUSED_WITH: dict[str, str] = {

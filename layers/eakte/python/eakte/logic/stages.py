@@ -24,6 +24,7 @@ from eakte.logic.identity import (
     misread_dossier_numbers,
     misread_name_keys,
     misread_number_dossier,
+    near_misses,
     possible_duplicates,
     resolve,
     with_address,
@@ -330,6 +331,9 @@ class IndexStage(StageBase):
             if alike := possible_duplicates(person, others):
                 return Resolution(None, alike, "possible_duplicate")
             return Resolution(self._open_dossier(doc, person), [], "new_dossier")
+        # nothing fits: rather than an empty list, the inbox shows whom the document may still mean
+        if nearest := near_misses(person, others):
+            return replace(resolution, candidates=nearest, outcome="ambiguous")
         return resolution
 
     def _declared_dossier(self, doc: Document) -> Dossier | None:
