@@ -106,6 +106,20 @@ def test_two_residents_who_both_fit_are_shown_even_if_the_name_lookups_missed_on
     assert shown.dossier_id is None and {c.dossier_id for c in shown.candidates} == {"D-F", "D-S"}
 
 
+def test_a_resident_the_surname_may_mean_is_listed_first_though_many_share_the_surname() -> None:
+    # 'POPAL' alone, no birth date: six Popals fill the list; the one known at the address shown
+    # does not back a surname alone (nothing is filed), but is the one to look at first
+    popals = [dossier(f"D-{i}", "Popal", given, f"19{60 + i}-05-0{i}") for i, given in
+              enumerate(["Ahmad", "Parwana", "Shabnam", "Sayed", "Farid", "Zarghona"], start=1)]
+    resident = dossier("D-R", "Popal", "Ahmad Farid", "1980-10-15")
+    doc = person("POPAL", "", address="Birkenweg 54, 4600 Olten")
+    own = resolve(doc, {}, popals)
+    assert len(own.candidates) == MAX_CANDIDATES and "D-R" not in {c.dossier_id for c in own.candidates}
+    shown = with_address(doc, own, ["D-R"], [*popals, resident])
+    assert shown.dossier_id is None and shown.candidates[0].dossier_id == "D-R"
+    assert shown.candidates[0].reason.endswith("known at the address shown")
+
+
 def index(records: MemoryRecordStore, document_type: DocumentType, **fields: str) -> Document:
     """Run the index stage over one classified document showing `fields`."""
     records.create_document(Document(

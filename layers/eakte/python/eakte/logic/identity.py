@@ -595,16 +595,18 @@ def with_address(person: PersonData, own: Resolution, at_address: Collection[str
     Two who both fit (a father and son of one name), a lookup
     that hit its limit, or a shared accommodation (more than COLLECTIVE_ADDRESS dossiers: newcomers
     there are often not known yet) leave the decision to a caseworker. The inbox then lists the
-    residents who fit (also one the name lookups missed) and, of candidates that score alike, shows
-    those known at the address first."""
+    residents the document may name (also those the name lookups missed or cut: a surname shared
+    by many) and, of candidates that score alike, shows those known at the address first."""
     if own.dossier_id or not person.address or not at_address:
         return own
     unique = {d.dossier_id: d for d in others if d.dossier_id in at_address}
-    here = [t for d in unique.values() if _backs(person, t := score_dossier(person, d), misread_day=True)]
+    residents = [score_dossier(person, d) for d in unique.values()]
+    here = [t for t in residents if _backs(person, t, misread_day=True)]
     if own.outcome == "reference_conflict" or not complete or len(at_address) > COLLECTIVE_ADDRESS \
             or len(here) != 1:
+        plausible = [_candidate(t) for t in residents if t.score >= PLAUSIBLE]
         listed = [c.model_copy(update={"reason": f"{c.reason}; known at the address shown"})
-                  if c.dossier_id in at_address else c for c in own.candidates + [_candidate(t) for t in here]]
+                  if c.dossier_id in at_address else c for c in own.candidates + plausible]
         return replace(own, candidates=_merge_candidates(listed, preferred=at_address))
     s = here[0]
     return Resolution(s.dossier.dossier_id, [_candidate(s, 1.0, f"known at the address shown, {s.reason}")],
