@@ -8,6 +8,7 @@ its names born on another day) rather than nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore
@@ -16,6 +17,7 @@ from eakte.logic.identity import (
     PLAUSIBLE,
     PersonData,
     near_misses,
+    possible_duplicates,
     resolve,
     with_address,
     with_declared,
@@ -147,16 +149,18 @@ def test_a_surname_the_lookup_keys_spell_apart_is_found_through_the_given_names(
 MARIAMS = [dossier("D-FAR", "Ahmadi", "Mariam", "1990-06-01", sex="F"),
            dossier("D-NEAR", "Ahmadi", "Mariam", "1975-04-04", sex="F"),
            dossier("D-MAN", "Ahmadi", "Mariam", "1975-03-26", sex="M"),  # sex differs: someone else
-           dossier("D-ZAHRA", "Ahmadi", "Zahra", "1975-03-25", sex="F")]  # another given name
+           dossier("D-ZAHRA", "Ahmadi", "Zahra", "1975-03-25", sex="F")]  # born that day, another given name
 
 
 def test_a_document_that_fits_no_one_lists_its_names_born_on_other_days_the_nearest_first() -> None:
     doc = PersonData(surname="AHMADI", given_names="MARIAM", birth_date=date(1975, 3, 25), sex="F")
     assert resolve(doc, {}, MARIAMS).candidates == []  # another birth date scores below the inbox's floor
     shown = near_misses(doc, MARIAMS)
-    assert [c.dossier_id for c in shown] == ["D-NEAR", "D-FAR"]
+    # the same names first, the nearest date first; the woman of that surname born that day last
+    assert [c.dossier_id for c in shown] == ["D-NEAR", "D-FAR", "D-ZAHRA"]
     assert all(c.score < PLAUSIBLE for c in shown) and "10 days apart" in shown[0].reason
     assert shown[1].reason.endswith("born 1990-06-01")  # years apart: the date says it
+    assert shown[2].reason.startswith("born the same day, names partly alike")
 
 
 def test_the_index_stage_shows_them_and_files_nothing() -> None:
@@ -167,7 +171,7 @@ def test_the_index_stage_shows_them_and_files_nothing() -> None:
     out = index(records, DocumentType.LANGUAGE_CERTIFICATE, surname="AHMADI", givenNames="MARIAM",
                 birthDate="1975-03-25", sex="F")
     assert out.status is DocumentStatus.NEEDS_REVIEW and out.dossier_id is None
-    assert [c.dossier_id for c in out.candidates] == ["D-NEAR", "D-FAR"]
+    assert [c.dossier_id for c in out.candidates] == ["D-NEAR", "D-FAR", "D-ZAHRA"]
 
 
 def test_someone_born_that_day_whose_name_is_a_letter_apart_is_listed_for_any_document() -> None:
@@ -178,6 +182,17 @@ def test_someone_born_that_day_whose_name_is_a_letter_apart_is_listed_for_any_do
     assert out.status is DocumentStatus.NEEDS_REVIEW and out.dossier_id is None
     assert [c.dossier_id for c in out.candidates] == ["D-HASHIMI"]
     assert out.candidates[0].reason.startswith("possibly the same person")
+
+
+def test_someone_born_that_day_whose_names_are_partly_alike_is_listed_but_not_on_1_january() -> None:
+    # 'Albassan' is Al Hassan glued and misread; Sameera is Samira: more than a letter apart
+    samira = dossier("D-SAMIRA", "Al Hassan", "Samira", "2002-03-18", sex="F")
+    doc = PersonData(surname="Albassan", given_names="Sameera", birth_date=date(2002, 3, 18))
+    assert resolve(doc, {}, [samira]).candidates == [] and possible_duplicates(doc, [samira]) == []
+    assert [c.dossier_id for c in near_misses(doc, [samira])] == ["D-SAMIRA"]
+    # 1 January: many born 'that day' whose birthday is unknown; a name partly alike says nothing
+    new_year = samira.model_copy(update={"birth_date": date(2002, 1, 1)})
+    assert near_misses(replace(doc, birth_date=date(2002, 1, 1)), [new_year]) == []
 
 
 def test_a_passport_of_a_namesake_born_on_another_day_still_opens_its_own_dossier() -> None:

@@ -649,24 +649,39 @@ def possible_duplicates(person: PersonData, others: Iterable[Dossier]) -> list[D
 def near_misses(person: PersonData, others: Iterable[Dossier]) -> list[DossierCandidate]:
     """For a document that fits no dossier, whom it may still mean, so that a caseworker sees them
     instead of an empty list (nothing is ever filed on them): someone born that day whose names
-    are a letter apart (possible_duplicates: 'Hasehimi' for Hashimi), then the dossiers whose names
-    it shows clearly but whose birth date is another (a date mistyped by ten days, or a namesake),
-    the nearest date first, at their low score. Sex or nationality that differ rule one out."""
+    are a letter apart (possible_duplicates: 'Hasehimi' for Hashimi) or partly alike (one name the
+    same, or each read with OCR slips: 'Albassan Sameera' for Al Hassan Samira; not on 1 January),
+    then the dossiers whose names it shows clearly but whose birth date is another (a date mistyped
+    by ten days, or a namesake), the nearest date first; each at its own, low score. Sex or
+    nationality that differ rule one out."""
     others = list(others)
     born = person.birth_date
     if born is None:
         return []
+    alike: list[DossierCandidate] = []
     fits: dict[str, tuple[int, Scored]] = {}
     for d in others:
         s = score_dossier(person, d)
-        if d.birth_date is not None and s.birth == "differs" and s.names.score >= ATTACH_SCORE \
-                and not s.names.conflict and not _sex_or_nationality_differs(person, d):
+        if d.birth_date is None or _sex_or_nationality_differs(person, d):
+            continue
+        if s.birth == "same" and not placeholder_birth_date(born) and _partly_alike(person, d):
+            alike.append(_candidate(s, reason=f"born the same day, names partly alike: {s.reason}"))
+        elif s.birth == "differs" and s.names.score >= ATTACH_SCORE and not s.names.conflict:
             fits.setdefault(d.dossier_id, (abs((d.birth_date - born).days), s))
     nearest_first = sorted(fits.values(), key=lambda f: (f[0], -f[1].names.score, f[1].dossier.dossier_id))
     # a few days apart hint at a typing error; years apart, the date says it
-    return _merge_candidates(possible_duplicates(person, others) + [
+    return _merge_candidates(possible_duplicates(person, others) + alike + [
         _candidate(s, reason=f"{s.reason}: born {s.dossier.birth_date}" + (f", {gap} days apart" if gap <= 31 else ""))
         for gap, s in nearest_first])
+
+
+def _partly_alike(person: PersonData, dossier: Dossier) -> bool:
+    """One of the document's names is one of the dossier's (up to spelling), or every name is near one
+    of the dossier's (names_compatible)."""
+    mine = all_name_tokens(person.surname, person.given_names)
+    theirs = all_name_tokens(dossier.surname, dossier.given_names)
+    return any(token_similarity(a, b) > 0 for a in mine for b in theirs) or names_compatible(
+        person.surname, person.given_names, dossier.surname, dossier.given_names)
 
 
 # Hexadecimal digits the OCR takes for one another in a quoted dossier number (D-CE5DCADE01E5).
