@@ -52,13 +52,15 @@ run: install web
 
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test-unit: install
 	$(PY) -m pytest tests/unit -q
 
-# The whole suite: lint, fast unit tests first, then moto integration, CDK, end-to-end.
+# The whole suite: lint and type check, fast unit tests first, then moto integration, CDK, end-to-end.
 test: install web
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest tests/unit -q
 	cd web && npx vitest run
 	$(PY) -m pytest tests/integration tests/infrastructure tests/e2e -q

@@ -148,7 +148,7 @@ def _no_route(e: RouteNotFoundError) -> Response:
 
 
 @app.get("/api/openapi.json", include_in_schema=False)
-def openapi():
+def openapi() -> Response:
     spec = app.get_openapi_json_schema(title="eAkte Migration API", version="1.0.0",
                                        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
                                        security=[{"bearer": []}])

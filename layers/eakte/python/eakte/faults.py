@@ -22,11 +22,11 @@ import fnmatch
 import os
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from eakte.errors import TransientError
 from eakte.settings import EnvVar
@@ -157,5 +157,5 @@ def inject(adapter: T, port: str) -> T:
     """The adapter itself when fault injection is off, else a proxy with fault points."""
     if plan() is None:
         return adapter
-    factory: Callable[..., T] = _FaultyAdapter
-    return factory(adapter, port, SIDE_EFFECTS.get(port, frozenset()))
+    # the proxy answers every call the adapter answers: to callers it is one
+    return cast(T, _FaultyAdapter(adapter, port, SIDE_EFFECTS.get(port, frozenset())))

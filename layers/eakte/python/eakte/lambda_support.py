@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -96,5 +96,6 @@ def run_batch(stage: Stage, event: dict[str, Any], context: Any, processor: Batc
                 logger.exception("could not schedule the retry or record the failure")
             raise
 
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                    context=context)
+    # Lambda's answer, a plain JSON object (powertools types it as its TypedDict)
+    return cast(dict[str, Any], process_partial_response(event=event, record_handler=record_handler,
+                                                         processor=processor, context=context))

@@ -83,7 +83,7 @@ def ocr_engine() -> Any:
         from eakte.adapters.tesseract import TesseractOcrEngine
 
         languages = os.environ.get(EnvVar.OCR_LANGUAGES)
-        return TesseractOcrEngine(objects(), **({"languages": languages} if languages else {}))
+        return TesseractOcrEngine(objects(), languages) if languages else TesseractOcrEngine(objects())
     from eakte.adapters.textract import TextractOcrEngine, make_textract_client
 
     return TextractOcrEngine(make_textract_client(os.environ.get("AWS_REGION") or None),

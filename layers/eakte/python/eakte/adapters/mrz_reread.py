@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PIL import Image
 
@@ -25,12 +25,23 @@ _MRZ_ISH = re.compile(r"^[A-Z0-9<«ceK]{20,}$")
 
 
 class Word(Protocol):
-    text: str
-    confidence: float
-    left: int
-    top: int
-    width: int
-    height: int
+    """A word the OCR read and where (read-only: the engines' words are frozen)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def left(self) -> int: ...
+    @property
+    def top(self) -> int: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+
+
+W = TypeVar("W", bound=Word)  # the caller's word type: what it passes in, it gets back
 
 
 def _joined(line: Sequence[Word]) -> str:
@@ -53,9 +64,9 @@ def _passed(result: MrzResult | None) -> int:
     return -1 if result is None else sum(result.checks.values()) - (0 if result.valid else 1)
 
 
-def reread_noisy_mrz(lines: list[list[Word]], image_path: Path,
-                     ocr_band: Callable[[Path, tuple[int, int]], list[list[Word]]],
-                     ) -> tuple[list[list[Word]], MrzResult | None]:
+def reread_noisy_mrz(lines: list[list[W]], image_path: Path,
+                     ocr_band: Callable[[Path, tuple[int, int]], list[list[W]]],
+                     ) -> tuple[list[list[W]], MrzResult | None]:
     """`lines` with the MRZ lines replaced by a restricted-charset re-read when that reading's
     check digits pass better; also returns the MRZ of the kept reading (None: no MRZ seen).
     `ocr_band(crop_path, (left, top))` OCRs the cropped band and returns its words in page

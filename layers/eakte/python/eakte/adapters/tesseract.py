@@ -267,7 +267,7 @@ class TesseractOcrEngine(OcrEngine):
         )
         size, lines = parse_tsv(done.stdout.decode("utf-8", "replace"))
         if size is not None:  # a noisy MRZ is read again with the MRZ character set only
-            lines, _ = reread_noisy_mrz(lines, image.path, self._ocr_mrz_band)  # type: ignore[arg-type]
+            lines, _ = reread_noisy_mrz(lines, image.path, self._ocr_mrz_band)
         if image.prepare is not None:
             image.path.unlink(missing_ok=True)
         if size is None:

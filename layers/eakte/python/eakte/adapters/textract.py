@@ -191,11 +191,14 @@ def parse_completion_notification(sns_message: Mapping[str, Any]) -> tuple[str, 
             raise PermanentError(f"Textract notification is not JSON: {exc}") from exc
     if not isinstance(message, Mapping):
         raise PermanentError("Textract notification is not a JSON object")
-    job_id, status, tag = message.get("JobId"), message.get("Status"), message.get("JobTag")
-    for name, value in (("JobId", job_id), ("Status", status), ("JobTag", tag)):
+    found: list[str] = []
+    for name in ("JobId", "Status", "JobTag"):
+        value = message.get(name)
         if not isinstance(value, str) or not value:
             # every job we start carries a JobTag: without it the message is not ours to act on
             raise PermanentError(f"Textract notification without {name}: keys {sorted(message)}")
+        found.append(value)
+    job_id, status, tag = found
     return job_id, status, tag
 
 

@@ -18,9 +18,6 @@ from eakte.local.stack import LocalStack
 from eakte.models.document import FINAL_STATUSES, SubmissionKind
 from eakte.settings import LOCAL_PORT
 
-SAMPLE_SENDER = {"subject": "gemeinde-demo-user", "groups": ["municipality"], "municipality": "bfs-230"}
-CASEWORKER = {"subject": "caseworker-demo", "groups": ["caseworker"], "team": "team-a"}
-
 
 def sample_files(directory: Path) -> list[Path]:
     return sorted(p for sub in ("scans", "messages") for p in (directory / sub).glob("*") if p.is_file())
@@ -28,8 +25,9 @@ def sample_files(directory: Path) -> list[Path]:
 
 def run_samples(stack: LocalStack, directory: Path, timeout_s: float) -> int:
     client = LocalClient(stack.base_url)
-    sender = client.token(**SAMPLE_SENDER)
-    reader = client.token(**CASEWORKER)
+    # a municipality uploads the samples; a caseworker of team a reads what became of them
+    sender = client.token("gemeinde-demo-user", ["municipality"], municipality="bfs-230")
+    reader = client.token("caseworker-demo", ["caseworker"], team="team-a")
     files = sample_files(directory)
     if not files:
         print(f"no samples in {directory}", flush=True)

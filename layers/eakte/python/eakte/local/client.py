@@ -11,6 +11,8 @@ import requests
 
 from eakte.models.document import FINAL_STATUSES, SubmissionKind
 
+SETTLED = frozenset(s.value for s in FINAL_STATUSES)  # what LocalClient.wait waits for by default
+
 CONTENT_TYPES = {".pdf": "application/pdf", ".tif": "image/tiff", ".tiff": "image/tiff",
                  ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".xml": "application/xml"}
 
@@ -78,7 +80,7 @@ class LocalClient:
         return started["submissionId"]
 
     def wait(self, token: str, submission_id: str, timeout_s: float = 300,
-             settled: frozenset[str] = frozenset(s.value for s in FINAL_STATUSES)) -> dict[str, Any]:
+             settled: frozenset[str] = SETTLED) -> dict[str, Any]:
         """Poll until every document of the submission has a status in `settled`."""
         deadline = time.monotonic() + timeout_s
         delay = 0.2

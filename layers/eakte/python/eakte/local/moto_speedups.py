@@ -74,7 +74,7 @@ def install() -> bool:
         return False
     query, all_items = getattr(Table, "query", None), getattr(Table, "all_items", None)
     signature = inspect.signature(query) if query is not None else None
-    if signature is None or all_items is None or not set(signature.parameters) >= _QUERY_PARAMETERS:
+    if query is None or all_items is None or signature is None or not set(signature.parameters) >= _QUERY_PARAMETERS:
         log.warning("moto's DynamoDB Table.query is not the one eakte.local.moto_speedups knows: left as it is")
         return False
 
@@ -99,8 +99,9 @@ def install() -> bool:
             _narrowed.value = None
 
     _originals.update(query=query, all_items=all_items)
-    Table.query = narrowed_query
-    Table.all_items = narrowed_all_items
+    # patching moto's class is the point of this module
+    Table.query = narrowed_query  # type: ignore[method-assign]
+    Table.all_items = narrowed_all_items  # type: ignore[method-assign]
     return True
 
 
@@ -110,5 +111,5 @@ def uninstall() -> None:
         return
     from moto.dynamodb.models.table import Table
 
-    Table.query = _originals.pop("query")
-    Table.all_items = _originals.pop("all_items")
+    Table.query = _originals.pop("query")  # type: ignore[method-assign]
+    Table.all_items = _originals.pop("all_items")  # type: ignore[method-assign]

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from eakte.models.document import DocumentType
 from eakte.recognition.normalize import fold
@@ -86,10 +87,10 @@ class Model:
                 "weights": {str(k): [round(x, 4) for x in w] for k, w in self.weights.items()}}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> Model:
-        weights = {int(k): list(v) for k, v in data["weights"].items()}  # type: ignore[union-attr]
-        return cls(tuple(data["classes"]), weights, list(data["bias"]),  # type: ignore[arg-type]
-                   float(data.get("temperature", 1.0)), data.get("meta"))  # type: ignore[arg-type]
+    def from_json(cls, data: Mapping[str, Any]) -> Model:
+        weights = {int(k): list(v) for k, v in data["weights"].items()}
+        return cls(tuple(data["classes"]), weights, list(data["bias"]),
+                   float(data.get("temperature", 1.0)), data.get("meta"))
 
     def save(self, path: Path = MODEL_PATH) -> None:
         path.write_bytes(gzip.compress(json.dumps(self.to_json(), separators=(",", ":")).encode(), mtime=0))
