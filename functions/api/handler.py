@@ -148,7 +148,7 @@ def _no_route(e: RouteNotFoundError) -> Response:
 
 
 @app.get("/api/openapi.json", include_in_schema=False)
-def openapi() -> Response:
+def openapi() -> Response[str]:  # Response[...]: the router derives a schema from the annotation
     spec = app.get_openapi_json_schema(title="eAkte Migration API", version="1.0.0",
                                        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
                                        security=[{"bearer": []}])
