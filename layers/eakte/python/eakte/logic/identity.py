@@ -21,7 +21,9 @@ document in the inbox costs a caseworker a minute. So a document is attached onl
   or it shows the names and an address at which the office knows exactly one such person
   (with_address).
 
-Everything else goes to the inbox with the plausible candidates and their scores.
+Everything else goes to the inbox with the plausible candidates and their scores; a document
+with none gets whom it may still mean (near_misses: born that day with names alike, or its names
+born on another day) at their low scores.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from eakte.models.document import DeclaredPerson, Dossier, DossierCandidate, Ext
 
 ATTACH_SCORE = 0.9  # a name + birth-date match must reach this to attach without a human
 MARGIN = 0.1  # ... and be this far ahead of the next candidate
-PLAUSIBLE = 0.5  # candidates at or above this are shown in the inbox; below, they are not
+PLAUSIBLE = 0.5  # candidates at or above this are shown in the inbox; below, only if none is (near_misses)
 MAX_CANDIDATES = 5
 
 SKELETON_SIM = 0.95  # same transliteration key, different spelling

@@ -22,7 +22,7 @@ from functools import partial
 from eakte.logic.addresses import address_key
 from eakte.logic.dossiers import update_dossier, with_reference, without_references_from
 from eakte.logic.identity import PersonData
-from eakte.models.document import Document, Dossier
+from eakte.models.document import Document
 from eakte.ports import DossierQuery, RecordStore
 
 # logic.identity.Resolution.outcome values that identify the person with certainty, and
@@ -52,11 +52,7 @@ def learn_from_document(records: RecordStore, doc: Document, dossier_id: str, ou
             continue  # filed by this number, or knows another one (kept: with_reference)
         if any(d.dossier_id != dossier_id for d in records.find_dossiers(DossierQuery(reference=value, limit=2))):
             continue  # another person's number (the resolution did not file by it): not this one's
-        update_dossier(records, dossier_id, partial(_learn_number, name=name, value=value, source=doc.document_id))
-
-
-def _learn_number(dossier: Dossier, *, name: str, value: str, source: str) -> Dossier | None:
-    return with_reference(dossier, name, value, source)
+        update_dossier(records, dossier_id, partial(with_reference, name=name, value=value, source=doc.document_id))
 
 
 def forget_learnt_from(records: RecordStore, dossier_id: str, document_id: str) -> None:
