@@ -73,10 +73,10 @@ def install() -> bool:
     except ImportError:
         return False
     query, all_items = getattr(Table, "query", None), getattr(Table, "all_items", None)
-    signature = inspect.signature(query) if query is not None else None
-    if query is None or all_items is None or signature is None or not set(signature.parameters) >= _QUERY_PARAMETERS:
+    if query is None or all_items is None or not set(inspect.signature(query).parameters) >= _QUERY_PARAMETERS:
         log.warning("moto's DynamoDB Table.query is not the one eakte.local.moto_speedups knows: left as it is")
         return False
+    signature = inspect.signature(query)
 
     def narrowed_all_items(self: Any) -> list[Any]:
         current = getattr(_narrowed, "value", None)
