@@ -3,8 +3,8 @@ order a caseworker should look at them. Without a birth date every name match is
 same score, so the order among equal scores carries the evidence: the person the uploader named
 first (and always shown), then a dossier known at the address the document shows, then the
 closer name. And a surname the lookup keys spell apart is still found, through the given names;
-a document that fits no one lists whom it may still mean (a name a letter apart born that day,
-its names born on another day) rather than nothing."""
+a document that fits no one lists whom it may still mean (born that day with names a letter apart
+or partly alike, its names born on another day) rather than nothing."""
 
 from __future__ import annotations
 
