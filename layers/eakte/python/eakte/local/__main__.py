@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eakte.local.client import LocalClient
 from eakte.local.stack import LocalStack
-from eakte.models.document import FINAL_STATUSES, SubmissionKind
+from eakte.models.document import SubmissionKind
 from eakte.settings import LOCAL_PORT
 
 
@@ -24,6 +24,8 @@ def sample_files(directory: Path) -> list[Path]:
 
 
 def run_samples(stack: LocalStack, directory: Path, timeout_s: float) -> int:
+    """Upload every sample as a municipality would, print one line per sample as a caseworker sees
+    it; the number of samples that failed (no answer in time, an API error)."""
     client = LocalClient(stack.base_url)
     # a municipality uploads the samples; a caseworker of team a reads what became of them
     sender = client.token("gemeinde-demo-user", ["municipality"], municipality="bfs-230")
@@ -38,7 +40,7 @@ def run_samples(stack: LocalStack, directory: Path, timeout_s: float) -> int:
         try:
             submission_id = client.upload(sender, path.name, path.read_bytes())
             is_message = path.suffix.lower() == ".xml"
-            view = client.wait(sender, submission_id, timeout_s, frozenset(s.value for s in FINAL_STATUSES))
+            view = client.wait(sender, submission_id, timeout_s)
         except Exception as e:  # noqa: BLE001 - one sample's failure is printed, the others go on
             return f"{path.name:<40} → ERROR {e}"
         seconds = time.monotonic() - started
@@ -58,17 +60,20 @@ def run_samples(stack: LocalStack, directory: Path, timeout_s: float) -> int:
 
     print(f"uploading {len(files)} samples from {directory} through POST /api/uploads + presigned POST …",
           flush=True)
+    failed = 0
     with ThreadPoolExecutor(max_workers=4) as pool:
         for line in pool.map(one, files):
             print(line, flush=True)
-    return sum(1 for _ in files)
+            failed += " → ERROR " in line
+    return failed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eakte.local", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("EAKTE_PORT", LOCAL_PORT)))
     parser.add_argument("--samples", type=Path, default=None, help="folder with scans/ and messages/")
-    parser.add_argument("--exit-after-samples", action="store_true", help="stop instead of serving")
+    parser.add_argument("--exit-after-samples", action="store_true",
+                        help="stop instead of serving; exit status 1 if a sample failed")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait per sample")
     args = parser.parse_args(argv)
 
@@ -87,10 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
-        if args.samples:
-            run_samples(stack, args.samples, args.timeout)
+        failed = run_samples(stack, args.samples, args.timeout) if args.samples else 0
         if args.exit_after_samples:
-            return 0
+            return 1 if failed else 0
         print("serving until Ctrl-C …", flush=True)
         while not stopping.wait(1):
             pass
