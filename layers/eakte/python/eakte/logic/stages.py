@@ -43,6 +43,7 @@ from eakte.models.document import (
     Document,
     DocumentStatus,
     Dossier,
+    DossierCandidate,
     ExtractedField,
     StageMessage,
     utcnow,
@@ -294,8 +295,8 @@ class IndexStage(StageBase):
 
     def _resolve(self, doc: Document) -> Resolution:
         """Reference numbers first, then name + birth date, then name + an address the dossier
-        knows, then the person the uploader named (see logic.identity for the rules). A document
-        without a birth date that found no candidate at all looks for them by its given names too."""
+        knows, then the person the uploader named (see logic.identity for the rules). An identity
+        document that fits no one opens a dossier; any other gets its near misses (_near_misses)."""
         person = PersonData.from_fields(doc.fields)
         by_reference, others, complete = self._lookup(person)
         resolution = resolve(person, by_reference, others, complete=complete)
@@ -316,14 +317,6 @@ class IndexStage(StageBase):
             resolution = with_address(person, resolution, at_address, [*others, *residents], complete=complete)
         if resolution.dossier_id is None:
             resolution = with_declared(person, resolution, self._declared_dossier(doc), others, complete=complete)
-        if not resolution.dossier_id and not resolution.candidates and person.birth_date is None:
-            # no candidate at all: a surname the lookup keys spell apart (Osman/Othman, Soliman/Suleiman)
-            # is found through the given names, for the inbox: without a birth date nothing is filed by name
-            surname_keys = name_keys(person.surname)
-            if given_keys := tuple(k for k in name_keys(person.given_names) if k not in surname_keys):
-                by_given = self._records.find_dossiers(DossierQuery(name_keys=given_keys, limit=_CANDIDATE_LIMIT))
-                found = resolve(person, by_reference, by_given).candidates
-                resolution = replace(resolution, candidates=found, outcome="ambiguous" if found else resolution.outcome)
         if resolution.dossier_id or resolution.candidates:
             return resolution
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
@@ -332,9 +325,23 @@ class IndexStage(StageBase):
                 return Resolution(None, alike, "possible_duplicate")
             return Resolution(self._open_dossier(doc, person), [], "new_dossier")
         # nothing fits: rather than an empty list, the inbox shows whom the document may still mean
-        if nearest := near_misses(person, others):
+        if nearest := self._near_misses(person, by_reference, others):
             return replace(resolution, candidates=nearest, outcome="ambiguous")
         return resolution
+
+    def _near_misses(self, person: PersonData, by_reference: dict[str, list[Dossier]],
+                     others: list[Dossier]) -> list[DossierCandidate]:
+        """Whom a document that fits no dossier may still mean: with a birth date, logic.identity.
+        near_misses among the dossiers looked up; without one, the dossiers of its names found
+        through its given names (a surname the lookup keys spell apart: Osman/Othman,
+        Soliman/Suleiman), as candidates only: without a birth date nothing is filed by name."""
+        if person.birth_date is not None:
+            return near_misses(person, others)
+        surname_keys = name_keys(person.surname)
+        if not (given_keys := tuple(k for k in name_keys(person.given_names) if k not in surname_keys)):
+            return []
+        by_given = self._records.find_dossiers(DossierQuery(name_keys=given_keys, limit=_CANDIDATE_LIMIT))
+        return resolve(person, by_reference, by_given).candidates
 
     def _declared_dossier(self, doc: Document) -> Dossier | None:
         """The dossier of the person the uploader said the submission concerns, when that
