@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError, ThrottledError, TransientError
 from eakte.logic.names import name_keys, name_tokens, normalise_reference
+from eakte.logic.search import DossierNames, NameSearch, SearchWord, loose_name_keys, matches, rank_key
 from eakte.logic.teams import dossier_team, inbox_team
 from eakte.models.document import AuditEvent, Document, DocumentStatus, Dossier, Submission
 from eakte.ports import (
@@ -63,6 +64,40 @@ def query_items(client: Any, args: dict[str, Any], limit: int | None, what: str)
             args = {**args, "ExclusiveStartKey": r["LastEvaluatedKey"]}
     except ClientError as e:
         raise translate_client_error(e, what) from e
+
+
+def scan_items(client: Any, args: dict[str, Any], what: str) -> Iterator[dict[str, Any]]:
+    """The items of a DynamoDB scan, page by page; errors typed."""
+    args = dict(args)
+    while True:
+        try:
+            r = client.scan(**args)
+        except ClientError as e:
+            raise translate_client_error(e, what) from e
+        yield from r.get("Items", [])
+        if "LastEvaluatedKey" not in r:
+            return
+        args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
+
+
+_BATCH_GET = 100  # DynamoDB BatchGetItem takes at most 100 keys
+
+
+def batch_get_bodies(client: Any, table: str, keys: list[dict[str, Any]], what: str) -> list[str]:
+    """The `body` of the items under `keys` (those that exist, in no particular order), a hundred
+    keys a request, unprocessed keys again; strongly consistent; errors typed."""
+    bodies: list[str] = []
+    for start in range(0, len(keys), _BATCH_GET):
+        request: dict[str, Any] = {table: {"Keys": keys[start:start + _BATCH_GET], "ConsistentRead": True,
+                                           "ProjectionExpression": "body"}}
+        while request:
+            try:
+                r = client.batch_get_item(RequestItems=request)
+            except ClientError as e:
+                raise translate_client_error(e, f"batch_get_item {what}") from e
+            bodies += [i["body"]["S"] for i in r["Responses"].get(table, [])]
+            request = r.get("UnprocessedKeys") or {}
+    return bodies
 
 
 class S3ObjectStore(ObjectStore):
@@ -188,6 +223,7 @@ class SqsQueue(Queue):
 
 
 _NAME_PREFIX = 3  # lookup partitions hold names sharing their first three letters
+_RANK_WINDOW = 200  # a name search reads and orders at most this many matching dossiers
 
 
 def status_partition(status: DocumentStatus) -> dict[str, str]:
@@ -211,6 +247,8 @@ class DynamoRecordStore(RecordStore):
     DOS#id / DOS      dossier
     LOOKUP#NAME#abc / token#dossier, LOOKUP#BIRTH#date / dossier, LOOKUP#REF#ref / dossier,
     LOOKUP#PHON#key / dossier   (transliteration key of a name token, logic.names.name_keys)
+    LOOKUP#LOOSE#key / dossier  (loose key of a name token, for the person search: logic.search;
+                                 dossiers stored before it: ops_aws.backfill_search_keys)
     """
 
     def __init__(self, client: Any, table: str) -> None:
@@ -334,7 +372,7 @@ class DynamoRecordStore(RecordStore):
         # lookup keys first: a crash between the writes leaves keys pointing at no dossier (the
         # retry writes it), never a dossier that no lookup finds
         dossier = dossier.model_copy(update={"version": 0})
-        self._put_lookup_keys(dossier)
+        self.put_lookup_keys(dossier)
         try:
             self._ddb.put_item(TableName=self._table, Item=self._dossier_item(dossier),
                                ConditionExpression="attribute_not_exists(pk)")
@@ -346,7 +384,7 @@ class DynamoRecordStore(RecordStore):
 
     def save_dossier(self, dossier: Dossier, expected_version: int) -> Dossier:
         saved = dossier.model_copy(update={"version": expected_version + 1})
-        self._put_lookup_keys(saved)
+        self.put_lookup_keys(saved)
         # dossiers stored before versions existed have no version attribute: they count as 0
         condition = "#v = :expected" + (" OR attribute_not_exists(#v)" if expected_version == 0 else "")
         try:
@@ -362,7 +400,8 @@ class DynamoRecordStore(RecordStore):
         return {"pk": {"S": f"DOS#{dossier.dossier_id}"}, "sk": {"S": "DOS"}, "version": {"N": str(dossier.version)},
                 "body": {"S": dossier.model_dump_json()}}
 
-    def _put_lookup_keys(self, dossier: Dossier) -> None:
+    def put_lookup_keys(self, dossier: Dossier) -> None:
+        """Write every lookup item of the dossier (idempotent: the same items again)."""
         did = dossier.dossier_id
         keys: list[tuple[str, str]] = [
             (f"LOOKUP#NAME#{tok[:_NAME_PREFIX]}", f"{tok}#{did}")
@@ -372,6 +411,7 @@ class DynamoRecordStore(RecordStore):
             keys.append((f"LOOKUP#BIRTH#{dossier.birth_date.isoformat()}", did))
         keys += [(f"LOOKUP#REF#{normalise_reference(ref)}", did) for ref in dossier.reference_numbers.values()]
         keys += [(f"LOOKUP#PHON#{key}", did) for key in name_keys(dossier.surname, dossier.given_names)]
+        keys += [(f"LOOKUP#LOOSE#{key}", did) for key in loose_name_keys(dossier.surname, dossier.given_names)]
         for pk, sk in keys:
             self._put({"pk": {"S": pk}, "sk": {"S": sk}, "dossierId": {"S": did}})
 
@@ -421,11 +461,32 @@ class DynamoRecordStore(RecordStore):
             items = self._query("pk = :p", {":p": {"S": pk}})
         return {i["dossierId"]["S"] for i in items}
 
+    def _get_dossiers(self, ids: list[str]) -> list[Dossier]:
+        keys = [{"pk": {"S": f"DOS#{i}"}, "sk": {"S": "DOS"}} for i in ids]
+        return [Dossier.model_validate_json(b) for b in batch_get_bodies(self._ddb, self._table, keys, "dossiers")]
+
+    def _word_ids(self, word: SearchWord) -> set[str]:
+        ids: set[str] = set()
+        if len(word.prefix) >= _NAME_PREFIX:
+            ids |= self._ids(f"LOOKUP#NAME#{word.prefix[:_NAME_PREFIX]}", word.prefix)
+        for key in word.strict:
+            ids |= self._ids(f"LOOKUP#PHON#{key}")
+        for key in word.loose:
+            ids |= self._ids(f"LOOKUP#LOOSE#{key}")
+        return ids
+
+    def _name_ids(self, search: NameSearch) -> set[str]:
+        found: set[str] = set()
+        for words in (search.words, search.glued):
+            if words:
+                found |= set.intersection(*(self._word_ids(w) for w in words))
+        return found
+
     def find_dossiers(self, query: DossierQuery) -> list[Dossier]:
         candidate_sets: list[set[str]] = []
-        if query.name:
-            tokens = [t for t in name_tokens(query.name) if len(t) >= _NAME_PREFIX]
-            candidate_sets += [self._ids(f"LOOKUP#NAME#{t[:_NAME_PREFIX]}", t) for t in tokens]
+        search = NameSearch.parse(query.name) if query.name else None
+        if search is not None:
+            candidate_sets.append(self._name_ids(search))
         if query.birth_date:
             candidate_sets.append(self._ids(f"LOOKUP#BIRTH#{query.birth_date}"))
         if query.reference:
@@ -434,17 +495,28 @@ class DynamoRecordStore(RecordStore):
             candidate_sets.append(set().union(*(self._ids(f"LOOKUP#PHON#{k}") for k in query.name_keys)))
         if not candidate_sets:
             return []
-        found: list[Dossier] = []
-        for i in sorted(set.intersection(*candidate_sets)):
+
+        def wanted(dossier: Dossier) -> bool:
+            if query.teams is not None and dossier_team(dossier) not in query.teams:
+                return False
+            # a key written before its dossier's save lost a conflict: the dossier itself decides
+            return not (query.reference and normalise_reference(query.reference) not in {
+                normalise_reference(v) for v in dossier.reference_numbers.values()}) and \
+                (search is None or matches(search, DossierNames.of(dossier.surname, dossier.given_names)))
+
+        ids = sorted(set.intersection(*candidate_sets))
+        if search is not None:
+            # best match first (logic.search), as the in-memory store orders them; of more
+            # candidates than _RANK_WINDOW (a few letters of a common name) the first by number
+            found = [d for d in self._get_dossiers(ids[:max(_RANK_WINDOW, query.limit)]) if wanted(d)]
+            return sorted(found, key=lambda d: rank_key(search, d.surname, d.given_names, d.dossier_id))[:query.limit]
+        found = []
+        for i in ids:
             dossier = self.get_dossier(i)
-            if dossier is None or (query.teams is not None and dossier_team(dossier) not in query.teams):
-                continue
-            if query.reference and normalise_reference(query.reference) not in {
-                    normalise_reference(v) for v in dossier.reference_numbers.values()}:
-                continue  # a key written before its dossier's save lost a conflict
-            found.append(dossier)
-            if len(found) >= query.limit:
-                break
+            if dossier is not None and wanted(dossier):
+                found.append(dossier)
+                if len(found) >= query.limit:
+                    break
         return found
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eakte.errors import ConflictError, NotFoundError, PermanentError
-from eakte.logic.names import name_keys, name_tokens, normalise_reference
+from eakte.logic.names import name_keys, normalise_reference
+from eakte.logic.search import DossierNames, NameSearch, matches, rank_key
 from eakte.logic.teams import dossier_team, inbox_team
 from eakte.models.document import (
     AuditEvent,
@@ -203,12 +204,11 @@ class MemoryRecordStore(RecordStore):
         return self._name_key_cache[names]
 
     def find_dossiers(self, query: DossierQuery) -> list[Dossier]:
-        def matches(d: Dossier) -> bool:
-            if query.name:
-                have = name_tokens(d.surname, d.given_names)
-                wanted = [t for t in name_tokens(query.name) if len(t) >= 3]
-                if not wanted or not all(any(h.startswith(w) for h in have) for w in wanted):
-                    return False
+        search = NameSearch.parse(query.name) if query.name else None
+
+        def wanted(d: Dossier) -> bool:
+            if search is not None and not matches(search, DossierNames.of(d.surname, d.given_names)):
+                return False
             if query.birth_date and (d.birth_date is None or d.birth_date.isoformat() != query.birth_date):
                 return False
             if query.reference:
@@ -221,7 +221,10 @@ class MemoryRecordStore(RecordStore):
                 return False
             return bool(query.name or query.birth_date or query.reference or query.name_keys)
 
-        return sorted((d for d in self.dossiers.values() if matches(d)), key=lambda d: d.dossier_id)[:query.limit]
+        found = [d for d in self.dossiers.values() if wanted(d)]
+        if search is not None:  # best match first (logic.search), as the DynamoDB store orders them
+            return sorted(found, key=lambda d: rank_key(search, d.surname, d.given_names, d.dossier_id))[:query.limit]
+        return sorted(found, key=lambda d: d.dossier_id)[:query.limit]
 
 
 class ScriptedOcrEngine(OcrEngine):

@@ -11,9 +11,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from eakte.adapters.aws import status_index_keys, status_partition, translate_client_error
+from eakte.adapters.aws import (
+    DynamoRecordStore,
+    batch_get_bodies,
+    scan_items,
+    status_index_keys,
+    status_partition,
+    translate_client_error,
+)
 from eakte.logic.ops import DeadMessage, PipelineMonitor, QueueState
-from eakte.models.document import Document, DocumentStatus
+from eakte.models.document import Document, DocumentStatus, Dossier
 from eakte.settings import GSI_BY_STATUS, Names, Stage
 
 _ATTRIBUTES = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
@@ -113,16 +120,7 @@ class AwsPipelineMonitor(PipelineMonitor):
         return self._bodies([{"pk": k["pk"], "sk": k["sk"]} for k in keys])
 
     def _bodies(self, keys: list[dict[str, Any]]) -> list[Document]:
-        found: list[Document] = []
-        for start in range(0, len(keys), 100):  # BatchGetItem takes 100 keys
-            request: dict[str, Any] = {self._table: {"Keys": keys[start:start + 100], "ProjectionExpression": "body"}}
-            while request:
-                try:
-                    r = self._ddb.batch_get_item(RequestItems=request)
-                except ClientError as e:
-                    raise translate_client_error(e, "batch_get_item documents") from e
-                found += [Document.model_validate_json(i["body"]["S"]) for i in r["Responses"].get(self._table, [])]
-                request = r.get("UnprocessedKeys") or {}
+        found = [Document.model_validate_json(b) for b in batch_get_bodies(self._ddb, self._table, keys, "documents")]
         return sorted(found, key=lambda d: d.updated_at, reverse=True)
 
 
@@ -133,25 +131,33 @@ def backfill_status_index(dynamodb: Any, table: str) -> int:
     args: dict[str, Any] = {"TableName": table, "FilterExpression": "sk = :doc AND attribute_not_exists(gsi4pk)",
                             "ExpressionAttributeValues": {":doc": {"S": "DOC"}}}
     done = 0
-    while True:
+    for item in scan_items(dynamodb, args, "scan documents without status keys"):
+        doc = Document.model_validate_json(item["body"]["S"])
+        partition, sort = status_index_keys(doc)
         try:
-            r = dynamodb.scan(**args)
+            dynamodb.update_item(
+                TableName=table, Key={"pk": item["pk"], "sk": item["sk"]},
+                UpdateExpression="SET gsi4pk = :p, gsi4sk = :s",
+                ConditionExpression="attribute_not_exists(gsi4pk) AND #st = :status",
+                ExpressionAttributeNames={"#st": "status"},
+                ExpressionAttributeValues={":p": partition, ":s": sort, ":status": {"S": doc.status.value}})
+            done += 1
         except ClientError as e:
-            raise translate_client_error(e, "scan documents without status keys") from e
-        for item in r.get("Items", []):
-            doc = Document.model_validate_json(item["body"]["S"])
-            partition, sort = status_index_keys(doc)
-            try:
-                dynamodb.update_item(
-                    TableName=table, Key={"pk": item["pk"], "sk": item["sk"]},
-                    UpdateExpression="SET gsi4pk = :p, gsi4sk = :s",
-                    ConditionExpression="attribute_not_exists(gsi4pk) AND #st = :status",
-                    ExpressionAttributeNames={"#st": "status"},
-                    ExpressionAttributeValues={":p": partition, ":s": sort, ":status": {"S": doc.status.value}})
-                done += 1
-            except ClientError as e:
-                if e.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                    raise translate_client_error(e, f"backfill {doc.document_id}") from e
-        if "LastEvaluatedKey" not in r:
-            return done
-        args["ExclusiveStartKey"] = r["LastEvaluatedKey"]
+            if e.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise translate_client_error(e, f"backfill {doc.document_id}") from e
+    return done
+
+
+def backfill_search_keys(dynamodb: Any, table: str) -> int:
+    """Write the lookup items of every dossier again, so that dossiers stored before the person
+    search had loose name keys (LOOKUP#LOOSE, logic.search) are found by them. Idempotent (the
+    same items again) and safe beside running stages: a dossier saved meanwhile wrote its own keys,
+    and a key its stale copy writes again (a number a correction took away) is checked against the
+    dossier by every lookup (DynamoRecordStore.find_dossiers). Returns how many dossiers were read."""
+    store = DynamoRecordStore(dynamodb, table)
+    done = 0
+    for item in scan_items(dynamodb, {"TableName": table, "FilterExpression": "sk = :dos",
+                                      "ExpressionAttributeValues": {":dos": {"S": "DOS"}}}, "scan dossiers"):
+        store.put_lookup_keys(Dossier.model_validate_json(item["body"]["S"]))
+        done += 1
+    return done
