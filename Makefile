@@ -76,6 +76,7 @@ bench: install
 	$(PY) bench/identity.py --profile legacy --out bench/results/identity-legacy.json
 	$(PY) bench/identity.py --seeds 1-20 --out bench/results/identity-seeds.json
 	$(PY) bench/identity_name_alone.py
+	$(PY) bench/search.py --out bench/results/search.json
 
 # Retrain the document-type model (layers/eakte/python/eakte/recognition/model.json.gz) on the
 # generated corpus (OCR cached in .cache/ocr/), plus exported corrections: make train CORRECTIONS=c.jsonl

@@ -13,7 +13,6 @@ N comes from -n or BENCH_EXCHANGE_N (default 5000)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import local_stack, percentile  # noqa: E402
-from bench.report import exit_on_sigterm, print_rows  # noqa: E402
+from bench.report import exit_on_sigterm, print_rows, write_result  # noqa: E402
 from eakte.local.client import LocalClient  # noqa: E402
 from samples.events import event_message_id, event_person, person_event  # noqa: E402
 
@@ -216,8 +215,7 @@ def main() -> int:
     args = parser.parse_args()
     result = run(args.n, args.url, args.failure_rate, args.outage, args.timeout)
     print_table(result)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2))
+    write_result(args.out, result)
     print(f"\nwritten to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     return 0 if result["lost"] == result["duplicated"] == result["out_of_order"] == 0 else 1
 

@@ -28,7 +28,6 @@ kind (see samples/identities.py)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
-from bench.report import folded, print_rows  # noqa: E402
+from bench.report import folded, print_rows, write_result  # noqa: E402
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore  # noqa: E402
 from eakte.logic.addresses import address_key  # noqa: E402
 from eakte.logic.intake import Buckets  # noqa: E402
@@ -452,8 +451,7 @@ def main() -> int:
         result = run_with_baseline(args.dossiers, args.documents, args.seed, args.profile, args.through_ocr,
                                    args.workers)
         print_table(result)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    write_result(args.out, result)
     return 0
 
 

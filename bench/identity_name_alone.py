@@ -11,7 +11,6 @@ relatives) share names with people the office knows."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,7 +22,7 @@ sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
 import eakte.logic.stages as stages  # noqa: E402
 from bench.identity import run  # noqa: E402
-from bench.report import print_rows  # noqa: E402
+from bench.report import print_rows, write_result  # noqa: E402
 from eakte.logic import identity  # noqa: E402
 from eakte.models.document import Dossier  # noqa: E402
 
@@ -67,8 +66,7 @@ def main() -> int:
                 ("shipped (a name alone never files)", " / ".join(str(shipped[k]) for k in keys)),
                 ("+ a name that fits one dossier files", " / ".join(str(by_name[k]) for k in keys))],
                heading="identity: documents without birth date")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    write_result(args.out, result)
     return 0
 
 

@@ -10,7 +10,6 @@ with the package as the layer ships it (with bytecode, infra.bundling) and from 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -30,7 +29,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report import exit_on_sigterm, print_rows  # noqa: E402
+from bench.report import exit_on_sigterm, print_rows, write_result  # noqa: E402
 from eakte.local.client import LocalClient  # noqa: E402
 from eakte.local.process import running_stack  # noqa: E402
 from eakte.settings import API, CONSUMED_STAGES, STAGES, Stage  # noqa: E402
@@ -156,8 +155,7 @@ def main() -> int:
     args = parser.parse_args()
     result = run(args.n, args.url)
     print_table(result)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2))
+    write_result(args.out, result)
     print(f"\nwritten to {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     return 0
 

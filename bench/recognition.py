@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 
 from bench import identity as identity_bench  # noqa: E402
-from bench.report import folded, print_rows  # noqa: E402
+from bench.report import folded, print_rows, write_result  # noqa: E402
 from eakte.recognition import MIN_MODEL_LETTERS, recognize  # noqa: E402
 from eakte.recognition.calibration import CALIBRATION_PATH, review_threshold  # noqa: E402
 from eakte.recognition.model import load_model  # noqa: E402
@@ -193,8 +193,7 @@ def main() -> int:
               "cpu_ms_per_document_outside_ocr": round(classification["cpu_ms_per_document_classify_extract"]
                                                        + ident["cpu_ms_per_document_resolve"], 2)}
     print_tables(result)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    write_result(args.out, result)
     identity_bench.print_table(ident)
     return 0
 

@@ -1,12 +1,14 @@
-"""How every benchmark prints its figures (a two-column table, metric | value), and how one that
-starts a local stack stops."""
+"""How every benchmark prints its figures (a two-column table, metric | value) and writes them
+(JSON), and how one that starts a local stack stops."""
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -23,6 +25,12 @@ def print_rows(rows: Sequence[tuple[str, Any]], heading: str = "metric") -> None
     print(f"{'-' * width}-+-{'-' * min(value_width, 40)}")
     for k, v in rows:
         print(f"{k!s:<{width}} | {v}")
+
+
+def write_result(path: Path, result: Any) -> None:
+    """A benchmark's figures as JSON (dates and other values JSON lacks as their text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
 
 
 def folded(value: str) -> str:

@@ -28,6 +28,8 @@ FOUND = [
     ("Mueller", "Müller", "Hans"),  # umlaut spelling
     ("Strauss", "Strauß", "Eva"),
     ("Bytyqi", "Bytyçi", "Arben"),  # Albanian q / ç
+    ("Soliman", "Suleiman", "Amina"),  # a dialect's vowels (logic.names._VARIANT_GROUPS)
+    ("Hossein Rezai", "Rezai", "Hussein"),
     ("Sevcenko", "Ševčenko", "Taras"),  # diacritics lost
     ("Schewtschenko", "Shevchenko", "Taras"),  # German transliteration
     ("hadd", "Haddad", "Mohammed"),  # the first letters, as typed so far

@@ -247,10 +247,21 @@ def name_keys(*names: str) -> list[str]:
 _VARIANT_OF: dict[str, int] = {}
 
 
-def known_variants(a: str, b: str) -> bool:
-    """Are two canonical tokens listed spellings of one name (see _VARIANT_GROUPS)?"""
+def _variant_group(token: str) -> int | None:
     if not _VARIANT_OF:
         _VARIANT_OF.update({canonical(n): i for i, group in enumerate(_VARIANT_GROUPS) for n in group})
-    group = _VARIANT_OF.get(canonical(a))
-    return group is not None and group == _VARIANT_OF.get(canonical(b))
+    return _VARIANT_OF.get(canonical(token))
+
+
+def known_variants(a: str, b: str) -> bool:
+    """Are two canonical tokens listed spellings of one name (see _VARIANT_GROUPS)?"""
+    group = _variant_group(a)
+    return group is not None and group == _variant_group(b)
+
+
+def listed_spelling(token: str) -> str | None:
+    """The first spelling of the listed group (_VARIANT_GROUPS) a token belongs to ('Soliman' ->
+    'suleiman'), None for a name not listed: one key for spellings the skeleton keeps apart."""
+    group = _variant_group(token)
+    return None if group is None else _VARIANT_GROUPS[group][0]
 

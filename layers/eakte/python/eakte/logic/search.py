@@ -19,7 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eakte.logic.identity import name_match
-from eakte.logic.names import canonical, fold, name_keys, name_tokens, person_name_tokens, skeleton
+from eakte.logic.names import (
+    canonical,
+    fold,
+    listed_spelling,
+    name_keys,
+    name_tokens,
+    person_name_tokens,
+    skeleton,
+)
 
 MIN_WORD = 3  # letters a typed word needs to count (the web app sends q from three letters on)
 _ARTICLE_GLUED = ("al", "el")  # 'Alhassan', 'Elmasri': the Arabic article written onto the name
@@ -27,12 +35,16 @@ _GLUED_MIN = 6  # letters a name needs before a leading al/el counts as an artic
 
 
 def _token_loose_keys(token: str) -> list[str]:
-    """The loose key of one name token (logic.names.person_name_tokens form) and, for a name
-    written with its article ('Alhassan'), the loose key of the name without it."""
+    """The loose key of one name token (logic.names.person_name_tokens form); for a name written
+    with its article ('Alhassan'), the loose key of the name without it; for a listed spelling of
+    a name whose vowels a dialect changes ('Soliman', logic.names.listed_spelling), the key of the
+    list's first spelling."""
     keys = [skeleton(token, loose=True)]
     c = canonical(token)
     if c[:2] in _ARTICLE_GLUED and len(c) >= _GLUED_MIN:
         keys.append(skeleton(c[2:], loose=True))
+    if (listed := listed_spelling(token)) is not None:
+        keys.append(skeleton(listed, loose=True))
     return [k for k in keys if len(k) >= 2]
 
 
