@@ -210,7 +210,7 @@ def get_inbox() -> DocumentList:
 def find_dossiers(q: Annotated[str | None, Query(max_length=100)] = None,
                   birthDate: Annotated[str | None, Query(max_length=10)] = None,
                   ref: Annotated[str | None, Query(max_length=40)] = None) -> DossierList:
-    return DossierList(items=service().find_dossiers(principal(), q, birthDate, ref))
+    return service().find_dossiers(principal(), q, birthDate, ref)
 
 
 @app.get("/api/dossiers/<dossier_id>", summary="A person's dossier with the timeline of documents")

@@ -9,7 +9,7 @@ import pytest
 from eakte.adapters.memory import MemoryAuditTrail, MemoryObjectStore, MemoryRecordStore
 from eakte.auth import Principal
 from eakte.errors import ForbiddenError, NotFoundError
-from eakte.logic.api_service import ApiService, BadRequestError, safe_filename, submission_state
+from eakte.logic.api_service import SEARCH_LIMIT, ApiService, BadRequestError, safe_filename, submission_state
 from eakte.logic.intake import Buckets
 from eakte.models.api import UploadRequest
 from eakte.models.document import Document, DocumentStatus, Dossier, SubmissionKind
@@ -120,10 +120,26 @@ def test_dossier_search_by_name_birth_date_and_reference(api: ApiService) -> Non
     records.create_dossier(Dossier(dossier_id="D-1", surname="Müller", given_names="Amina",
                                 birth_date=date(1990, 3, 12), reference_numbers={"ahvNumber": "756.1234.5678.97"},
                                 created_at=NOW))
-    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, "mull", None, None)] == ["D-1"]
-    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, None, "1990-03-12", None)] == ["D-1"]
-    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, None, None, "7561234567897")] == ["D-1"]
-    assert api.find_dossiers(CASEWORKER, "Haddad", None, None) == []
+    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, "mull", None, None).items] == ["D-1"]
+    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, None, "1990-03-12", None).items] == ["D-1"]
+    assert [d.dossier_id for d in api.find_dossiers(CASEWORKER, None, None, "7561234567897").items] == ["D-1"]
+    assert api.find_dossiers(CASEWORKER, "Haddad", None, None).items == []
+
+
+def test_a_search_that_matches_more_than_it_lists_says_so(api: ApiService) -> None:
+    def youssef(i: int) -> None:
+        api._records.create_dossier(Dossier(dossier_id=f"D-Y{i:02d}", surname="Youssef", given_names=f"Name{i}",
+                                            birth_date=date(1980, 1, 1 + i), created_at=NOW))
+
+    for i in range(SEARCH_LIMIT):
+        youssef(i)
+    exactly = api.find_dossiers(CASEWORKER, "Youssef", None, None)
+    assert len(exactly.items) == SEARCH_LIMIT and not exactly.truncated
+    youssef(SEARCH_LIMIT)
+    many = api.find_dossiers(CASEWORKER, "Youssef", None, None)
+    assert len(many.items) == SEARCH_LIMIT and many.truncated
+    one_day = api.find_dossiers(CASEWORKER, "Yusuf", "1980-01-03", None)  # narrowed by the birth date
+    assert [d.dossier_id for d in one_day.items] == ["D-Y02"] and not one_day.truncated
 
 
 def _doc(status: DocumentStatus) -> Document:

@@ -112,7 +112,7 @@ def test_the_api_service_reads_through_the_scope(api: tuple[ApiService, MemoryAu
         service.get_dossier(B, "D-A")
     with pytest.raises(NotFoundError):
         service.get_document(B, "doc-a")
-    assert [d.dossier_id for d in service.find_dossiers(B, "Haddad", None, None)] == ["D-B"]
+    assert [d.dossier_id for d in service.find_dossiers(B, "Haddad", None, None).items] == ["D-B"]
     assert [d.document_id for d in service.inbox(B)] == ["inbox-b"]
     (inbox_a,) = service.inbox(A)
     assert [c.dossier_id for c in inbox_a.candidates] == ["D-A"]  # D-B is not team a's: left out

@@ -1,5 +1,5 @@
-import { fireEvent, screen, waitFor } from "@testing-library/preact";
-import { describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/preact";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { screensFor } from "../src/app.jsx";
 import { filterEvents } from "../src/screens/audit.jsx";
 import { highlight, previewKind } from "../src/screens/document.jsx";
@@ -10,6 +10,8 @@ import { steps, UploadScreen } from "../src/screens/upload.jsx";
 import { fakeApi, renderWith } from "./helpers.jsx";
 
 describe("person search", () => {
+  afterEach(cleanup);
+
   it("asks the API only with enough input", () => {
     expect(searchQuery({ q: "al" })).toBeNull();
     expect(searchQuery({ q: "al has" })).toEqual({ q: "al has" });
@@ -29,6 +31,13 @@ describe("person search", () => {
     expect(api.calls.at(-1)).toEqual({ method: "GET", path: "/api/dossiers", arg: { q: "hass" } });
     expect(screen.getByText("1 Treffer")).toBeTruthy();
     expect(screen.getByText("14.03.1991")).toBeTruthy();
+  });
+
+  it("says when more persons match than are listed", async () => {
+    const items = Array.from({ length: 25 }, (_, i) => ({ dossierId: `D-${i}`, surname: "YOUSSEF", givenNames: `N${i}` }));
+    renderWith(<SearchScreen />, { api: fakeApi({ "GET /api/dossiers": { items, truncated: true } }) });
+    fireEvent.input(screen.getByLabelText("Name"), { target: { value: "youssef" } });
+    expect(await screen.findByText(/^Mehr als 25 Treffer/)).toBeTruthy();
   });
 });
 

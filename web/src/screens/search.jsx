@@ -23,6 +23,7 @@ export function SearchScreen() {
   const { t, api, locale } = useApp();
   const [form, setForm] = useState({ q: "", birthDate: "", ref: "" });
   const [results, setResults] = useState(null);
+  const [truncated, setTruncated] = useState(false);
   const [error, setError] = useState(null);
 
   useEffect(() => {
@@ -37,6 +38,7 @@ export function SearchScreen() {
         const found = await api.get("/api/dossiers", query);
         if (current) {
           setResults(found.items);
+          setTruncated(Boolean(found.truncated));
           setError(null);
         }
       } catch (e) {
@@ -68,7 +70,8 @@ export function SearchScreen() {
       <ErrorNote error={error} />
       <p role="status" class="result-count">
         {results === null ? t("search.prompt")
-          : results.length ? t("search.results", { count: results.length }) : t("search.noResults")}
+          : truncated ? t("search.more", { count: results.length })
+            : results.length ? t("search.results", { count: results.length }) : t("search.noResults")}
       </p>
       {results && results.length > 0 && (
         <table class="table" data-testid="search-results">

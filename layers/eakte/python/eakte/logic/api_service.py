@@ -27,6 +27,7 @@ from eakte.models.api import (
     DocumentSummary,
     DocumentView,
     DossierChange,
+    DossierList,
     DossierSummary,
     DossierView,
     KnownAddress,
@@ -56,6 +57,7 @@ AUDITOR_GROUPS = frozenset({"auditor"})
 CORRECTABLE = frozenset({DocumentStatus.INDEXED, DocumentStatus.NEEDS_REVIEW})
 
 CONTENT_URL_TTL_S = 300
+SEARCH_LIMIT = 25  # dossiers a person search lists (best first)
 
 
 class BadRequestError(EakteError):
@@ -286,7 +288,7 @@ class ApiService:
 
     # --- dossiers
     def find_dossiers(self, principal: Principal, q: str | None, birth_date: str | None,
-                      ref: str | None) -> list[DossierSummary]:
+                      ref: str | None) -> DossierList:
         self._require(principal, READER_GROUPS, "searching dossiers")
         if not (q or birth_date or ref):
             raise BadRequestError("missing_query", "give a name (q), a birth date or a reference number (ref)")
@@ -295,11 +297,14 @@ class ApiService:
                 birth_date = datetime.strptime(birth_date, "%Y-%m-%d").date().isoformat()
             except ValueError as e:
                 raise BadRequestError("invalid_birth_date", "birthDate must be YYYY-MM-DD") from e
-        query = DossierQuery(name=q or None, birth_date=birth_date or None, reference=ref or None)
+        # one more than is listed: whether there are more (the caseworker then narrows the search)
+        query = DossierQuery(name=q or None, birth_date=birth_date or None, reference=ref or None,
+                             limit=SEARCH_LIMIT + 1)
         found = self._reader(principal).find_dossiers(query)
+        listed = found[:SEARCH_LIMIT]
         self._record(principal, AuditAction.SEARCH_DOSSIERS, "search", None, q=q, birthDate=birth_date, ref=ref,
-                     hits=[d.dossier_id for d in found])
-        return [_dossier_summary(d) for d in found]
+                     hits=[d.dossier_id for d in listed])
+        return DossierList(items=[_dossier_summary(d) for d in listed], truncated=len(found) > SEARCH_LIMIT)
 
     def get_dossier(self, principal: Principal, dossier_id: str) -> DossierView:
         self._require(principal, READER_GROUPS, "reading dossiers")

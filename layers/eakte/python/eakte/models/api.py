@@ -173,6 +173,8 @@ class DossierSummary(CamelModel):
 
 class DossierList(CamelModel):
     items: list[DossierSummary]
+    truncated: bool = Field(False, description="more dossiers match than are listed (best first): "
+                                               "a given name or the birth date narrows the search")
 
 
 class KnownAddress(CamelModel):
