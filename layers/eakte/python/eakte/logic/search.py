@@ -105,22 +105,19 @@ class NameSearch:
             typed += tokens
             words.append(SearchWord(word, frozenset(skeleton(t) for t in tokens),
                                     frozenset(k for t in tokens for k in _token_loose_keys(t))))
-        read = person_name_tokens(text)
+        read = [t for t in person_name_tokens(text) if len(t) >= MIN_WORD]
         glued = tuple(_by_key(t) for t in read) if read != typed else ()
         return cls(text, tuple(words), glued)
 
-    def __bool__(self) -> bool:
-        return bool(self.words or self.glued)
 
-
-def word_matches(word: SearchWord, names: DossierNames) -> bool:
+def _word_matches(word: SearchWord, names: DossierNames) -> bool:
     return bool(word.prefix and any(w.startswith(word.prefix) for w in names.words)) \
         or bool(word.strict & names.strict) or bool(word.loose & names.loose)
 
 
 def matches(search: NameSearch, names: DossierNames) -> bool:
     """Does the typed name mean a person of these names (see the module docstring)?"""
-    return any(words and all(word_matches(w, names) for w in words) for words in (search.words, search.glued))
+    return any(words and all(_word_matches(w, names) for w in words) for words in (search.words, search.glued))
 
 
 def rank_key(search: NameSearch, surname: str, given_names: str,
