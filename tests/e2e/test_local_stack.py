@@ -83,7 +83,13 @@ def test_passport_opens_a_dossier_that_search_finds(stack: LocalClient) -> None:
     variant = PASSPORT_PERSON.surname.replace(" ", "").replace("ss", "s")
     assert variant.casefold() not in {PASSPORT_PERSON.surname.casefold(), doc["fields"]["surname"]["value"].casefold()}
     by_variant = stack.get(reader, "/api/dossiers", q=f"{variant} {PASSPORT_PERSON.given_names}")
-    for found in (by_name, by_birth, by_ref, by_variant):
+    # ... and with the birth year or date a caller gives on the phone
+    year = PASSPORT_PERSON.birth_date.year
+    by_year = stack.get(reader, "/api/dossiers", q=f"{variant} {year}")
+    by_day = stack.get(reader, "/api/dossiers", q=f"{variant} {PASSPORT_PERSON.birth_date:%d.%m.%Y}")
+    next_year = stack.get(reader, "/api/dossiers", q=f"{variant} {year + 1}")
+    assert dossier_id not in {d["dossierId"] for d in next_year["items"]}
+    for found in (by_name, by_birth, by_ref, by_variant, by_year, by_day):
         assert dossier_id in {d["dossierId"] for d in found["items"]}
     dossier = stack.get(reader, f"/api/dossiers/{dossier_id}")
     assert document_id in {d["documentId"] for d in dossier["documents"]}

@@ -24,7 +24,8 @@ PEOPLE = [
     ("D-PS-7", "Haddad", "Abdelrahman"), ("D-PS-8", "Youssef", "Mahmoud"),
 ]
 QUERIES = ["Haddad", "Hadad Muhammad", "hadd", "Uthman Ali", "Alhassan", "Hassan Samira", "Ihor Krawtschenko",
-           "Abd al-Rahman", "Yusuf", "Mahmud Yousef", "Hussein", "ha"]
+           "Abd al-Rahman", "Yusuf", "Mahmud Yousef", "Hussein", "ha", "Haddad 1933", "Hadad 17.6.1933",
+           "Haddad 1934", "Osman 1933-06-18"]
 
 
 def _dossier(did: str, surname: str, given: str) -> Dossier:
@@ -65,6 +66,7 @@ def test_spelling_variants_find_the_person_best_match_first(
     assert ids("Mahmud Yousef") == ["D-PS-8"]
     assert ids("Haddad", limit=2) == ["D-PS-7", "D-PS-1"]  # as written, alphabetically; then limited
     assert ids("Hussein") == []
+    assert ids("Uthman 17.06.1933") == ["D-PS-4"] and ids("Uthman 1932") == []
 
 
 def test_dossiers_stored_before_the_loose_keys_are_found_after_the_backfill(h: Harness) -> None:

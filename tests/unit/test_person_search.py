@@ -85,6 +85,17 @@ def test_the_dossier_s_own_spelling_comes_first_then_variants_then_first_letters
     assert _ids(store, name="Hadad Mohamed", birth_date="1985-07-09") == ["D-3"]
 
 
+def test_a_birth_date_or_year_typed_with_the_name_narrows_the_search() -> None:
+    store = _store(("D-1", "Haddad", "Mohammed", date(1985, 7, 9)), ("D-2", "Hadad", "Mahmoud", date(1985, 7, 10)),
+                   ("D-3", "Haddad", "Omar", date(1990, 2, 3)))
+    assert _ids(store, name="Haddad 1985") == ["D-1", "D-2"]  # Hadad too: doubled letters do not count
+    assert _ids(store, name="Hadad 9.7.1985") == ["D-1"]
+    assert _ids(store, name="Haddad, 1990-02-03") == ["D-3"]
+    assert _ids(store, name="Haddad 1991") == []
+    assert _ids(store, name="Haddad 31.02.1990") == []  # no such day: left as a word that names no one
+    assert _ids(store, name="1985") == []  # a year alone is not a name
+
+
 def test_a_surname_match_comes_before_a_given_name_match() -> None:
     store = _store(("D-G", "Rahimi", "Karim", date(1990, 1, 2)), ("D-S", "Karim", "Amina", date(1991, 3, 4)))
     assert _ids(store, name="Karim") == ["D-S", "D-G"]

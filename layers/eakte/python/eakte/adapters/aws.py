@@ -487,6 +487,8 @@ class DynamoRecordStore(RecordStore):
         search = NameSearch.parse(query.name) if query.name else None
         if search is not None:
             candidate_sets.append(self._name_ids(search))
+            if search.born is not None:  # a birth date typed with the name
+                candidate_sets.append(self._ids(f"LOOKUP#BIRTH#{search.born.isoformat()}"))
         if query.birth_date:
             candidate_sets.append(self._ids(f"LOOKUP#BIRTH#{query.birth_date}"))
         if query.reference:
@@ -502,7 +504,8 @@ class DynamoRecordStore(RecordStore):
             # a key written before its dossier's save lost a conflict: the dossier itself decides
             return not (query.reference and normalise_reference(query.reference) not in {
                 normalise_reference(v) for v in dossier.reference_numbers.values()}) and \
-                (search is None or matches(search, DossierNames.of(dossier.surname, dossier.given_names)))
+                (search is None or matches(search, DossierNames.of(dossier.surname, dossier.given_names),
+                                           dossier.birth_date))
 
         ids = sorted(set.intersection(*candidate_sets))
         if search is not None:

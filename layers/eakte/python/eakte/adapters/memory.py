@@ -207,7 +207,7 @@ class MemoryRecordStore(RecordStore):
         search = NameSearch.parse(query.name) if query.name else None
 
         def wanted(d: Dossier) -> bool:
-            if search is not None and not matches(search, DossierNames.of(d.surname, d.given_names)):
+            if search is not None and not matches(search, DossierNames.of(d.surname, d.given_names), d.birth_date):
                 return False
             if query.birth_date and (d.birth_date is None or d.birth_date.isoformat() != query.birth_date):
                 return False

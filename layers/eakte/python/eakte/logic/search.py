@@ -6,7 +6,9 @@ dossier's spelling: 'Mohamad Yusuf' must find Mohammed Youssef, 'Uthman' Osman, 
 you type) its owner. Every word typed (MIN_WORD letters or more) must match one of the dossier's
 names: by its first letters as written (case and accents aside), or by transliteration key
 (logic.names.skeleton, strict or loose), in any order. Failing that, the names as the identity
-lookups read them ('Abd al-Rahman' one name, articles dropped) may match by key instead.
+lookups read them ('Abd al-Rahman' one name, articles dropped) may match by key instead. A birth
+date or year typed with the name ('Haddad 14.3.1991', 'Haddad 1991'), as a caller gives it on the
+phone, narrows the search to who was born then.
 
 Both record stores find candidates by these keys (the DynamoDB store through its lookup
 partitions, `loose_name_keys` in their own) and keep and order them with `matches` and
@@ -16,7 +18,9 @@ surname before a given name), then alphabetically."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from eakte.logic.identity import name_match
 from eakte.logic.names import (
@@ -86,16 +90,46 @@ def _by_key(token: str) -> SearchWord:
     return SearchWord("", frozenset({skeleton(token)}), frozenset(_token_loose_keys(token)))
 
 
+# A birth date or year typed with the name ('Haddad 14.3.1991', 'Haddad 1991-03-14', 'Haddad 1991')
+_TYPED_DATE = re.compile(r"(?<!\w)(?:(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d{2})-(\d{2})"
+                         r"|((?:19|20)\d\d))(?!\w)")
+
+
+def _typed_birth(text: str) -> tuple[str, date | None, int | None]:
+    """The text without a date or year typed in it, the date and the year (the last typed counts);
+    a date that does not exist (31.02.1990) is left in the text, where it matches no name."""
+    born: date | None = None
+    year: int | None = None
+
+    def take(m: re.Match[str]) -> str:
+        nonlocal born, year
+        if m.group(7):
+            year = int(m.group(7))
+            return " "
+        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        try:
+            born = date(int(y), int(mo), int(d))
+        except ValueError:
+            return m.group()
+        return " "
+
+    return _TYPED_DATE.sub(take, text), born, year
+
+
 @dataclass(frozen=True, slots=True)
 class NameSearch:
-    """A typed name, parsed: `words` must all match, or else all of `glued` (by key)."""
+    """A typed name, parsed: `words` must all match, or else all of `glued` (by key); a birth
+    date (`born`) or year typed with it must be the dossier's."""
 
     text: str
     words: tuple[SearchWord, ...]
     glued: tuple[SearchWord, ...]
+    born: date | None = None
+    year: int | None = None
 
     @classmethod
-    def parse(cls, text: str) -> NameSearch:
+    def parse(cls, query: str) -> NameSearch:
+        text, born, year = _typed_birth(query)
         words: list[SearchWord] = []
         typed: list[str] = []
         for word in name_tokens(text):
@@ -107,7 +141,7 @@ class NameSearch:
                                     frozenset(k for t in tokens for k in _token_loose_keys(t))))
         read = [t for t in person_name_tokens(text) if len(t) >= MIN_WORD]
         glued = tuple(_by_key(t) for t in read) if read != typed else ()
-        return cls(text, tuple(words), glued)
+        return cls(text, tuple(words), glued, born, year)
 
 
 def _word_matches(word: SearchWord, names: DossierNames) -> bool:
@@ -115,8 +149,12 @@ def _word_matches(word: SearchWord, names: DossierNames) -> bool:
         or bool(word.strict & names.strict) or bool(word.loose & names.loose)
 
 
-def matches(search: NameSearch, names: DossierNames) -> bool:
-    """Does the typed name mean a person of these names (see the module docstring)?"""
+def matches(search: NameSearch, names: DossierNames, birth_date: date | None = None) -> bool:
+    """Does the typed name mean a person of these names, born on `birth_date` (see the module
+    docstring)?"""
+    if (search.born is not None and birth_date != search.born) or \
+            (search.year is not None and (birth_date is None or birth_date.year != search.year)):
+        return False
     return any(words and all(_word_matches(w, names) for w in words) for words in (search.words, search.glued))
 
 
