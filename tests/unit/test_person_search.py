@@ -96,6 +96,12 @@ def test_a_birth_date_or_year_typed_with_the_name_narrows_the_search() -> None:
     assert _ids(store, name="1985") == []  # a year alone is not a name
 
 
+def test_of_two_persons_whose_names_are_the_other_s_swapped_the_surname_typed_first_comes_first() -> None:
+    store = _store(("D-HM", "Haile", "Mehari", date(1980, 1, 2)), ("D-MH", "Mehari", "Haile", date(1981, 3, 4)))
+    assert _ids(store, name="Mehari Haile") == ["D-MH", "D-HM"]
+    assert _ids(store, name="haile mehari") == ["D-HM", "D-MH"]
+
+
 def test_a_surname_match_comes_before_a_given_name_match() -> None:
     store = _store(("D-G", "Rahimi", "Karim", date(1990, 1, 2)), ("D-S", "Karim", "Amina", date(1991, 3, 4)))
     assert _ids(store, name="Karim") == ["D-S", "D-G"]

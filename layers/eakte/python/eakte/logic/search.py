@@ -159,12 +159,16 @@ def matches(search: NameSearch, names: DossierNames, birth_date: date | None = N
 
 
 def rank_key(search: NameSearch, surname: str, given_names: str,
-             dossier_id: str) -> tuple[float, int, str, str, str]:
+             dossier_id: str) -> tuple[float, int, int, str, str, str]:
     """Sort key of a match: the names' fit first (the typed words read as the names of a
-    document, in any order; spellings that differ only in doubled letters or umlauts fit alike),
-    then how many words were typed as the dossier writes them, then surname, given names and
-    dossier number."""
-    fit = name_match(search.text, "", surname, given_names).score
+    document; spellings that differ only in doubled letters or umlauts fit alike; the order typed
+    does not count), then whether the first word typed is the surname (as offices write names:
+    'Mehari Haile' means Mehari, Haile before Haile, Mehari), then how many words were typed as
+    the dossier writes them, then surname, given names and dossier number."""
+    # read in the order typed and in reverse, the better: given names first or last fit alike
+    score = max(name_match(text, "", surname, given_names).score
+                for text in (search.text, " ".join(reversed(search.text.split()))))
+    surname_first = bool(search.words) and _word_matches(search.words[0], DossierNames.of(surname, ""))
     written = name_tokens(surname, given_names)
     as_written = sum(any(w.startswith(word.prefix) for w in written) for word in search.words)
-    return -round(fit, 4), -as_written, fold(surname), fold(given_names), dossier_id
+    return -round(score, 4), -surname_first, -as_written, fold(surname), fold(given_names), dossier_id
