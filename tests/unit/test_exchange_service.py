@@ -227,6 +227,17 @@ def test_a_register_knowing_a_further_first_name_is_the_same_person() -> None:
     assert w.arrive(person_event(person, 0)).dossier_id == "D-KHALED"
 
 
+@pytest.mark.parametrize(("register", "dossier"), [("Al-Hassan", "AL HASSAN"), ("Müller", "MUELLER"),
+                                                   ("Ben Ali", "BEN-ALI")])
+def test_the_register_s_spelling_of_a_surname_finds_the_dossier_a_passport_opened(register: str, dossier: str) -> None:
+    """Hyphens, capitals, umlauts and the article as the MRZ writes them: one person, one dossier."""
+    w = World()
+    person = replace(event_person(9), surname=register)
+    w.records.create_dossier(Dossier(dossier_id="D-MRZ", surname=dossier, given_names=person.given_names.upper(),
+                                     birth_date=person.birth_date, created_at=NOW))
+    assert w.arrive(person_event(person, 0)).dossier_id == "D-MRZ"
+
+
 def test_surname_and_1_january_go_to_a_caseworker() -> None:
     w = World()
     person = replace(event_person(7), birth_date=date(1990, 1, 1))

@@ -29,7 +29,7 @@ from eakte.exchange.schemas import ECH_0020_V3, ECH_0090_V2, SCHEMA_OF_NAMESPACE
 from eakte.logic.addresses import address_key
 from eakte.logic.api_service import BadRequestError, safe_filename
 from eakte.logic.dossiers import update_dossier, with_reference
-from eakte.logic.identity import name_match, placeholder_birth_date
+from eakte.logic.identity import canonical_name, name_match, placeholder_birth_date
 from eakte.logic.inspection import Inspection, Rejection, inspect
 from eakte.logic.intake import Buckets
 from eakte.logic.names import fold, normalise_reference
@@ -299,8 +299,10 @@ class ExchangeService:
             hits = self._records.find_dossiers(DossierQuery(name=person.official_name,
                                                             birth_date=person.birth_date.isoformat(), limit=5))
             # same name and birth date, and no other AHV number: a dossier of another person is never
-            # taken. The first names too (a twin has the surname and the birth date), where both know them
-            exact = [d for d in hits if fold(d.surname) == fold(person.official_name)
+            # taken. The surname as one spelling (the register's 'Al-Hassan', 'Müller' is the passport's
+            # 'AL HASSAN', 'MUELLER': logic.identity.canonical_name); the first names too (a twin has the
+            # surname and the birth date), where both know them
+            exact = [d for d in hits if canonical_name(d.surname) == canonical_name(person.official_name)
                      and not (person.first_name and d.given_names and _other_first_names(person, d))
                      and not (person.vn and d.reference_numbers.get("ahvNumber")
                               and normalise_reference(d.reference_numbers["ahvNumber"]) != person.vn)]
