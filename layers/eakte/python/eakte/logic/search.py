@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from eakte.logic.identity import name_match
 from eakte.logic.names import (
@@ -81,6 +82,7 @@ class DossierNames:
     loose: frozenset[str]
 
     @classmethod
+    @lru_cache(maxsize=1 << 14)  # a dossier's names are matched and ranked on every search that finds it
     def of(cls, surname: str, given_names: str) -> DossierNames:
         return cls(tuple(name_tokens(surname, given_names)), frozenset(name_keys(surname, given_names)),
                    frozenset(loose_name_keys(surname, given_names)))
@@ -169,6 +171,6 @@ def rank_key(search: NameSearch, surname: str, given_names: str,
     score = max(name_match(text, "", surname, given_names).score
                 for text in (search.text, " ".join(reversed(search.text.split()))))
     surname_first = bool(search.words) and _word_matches(search.words[0], DossierNames.of(surname, ""))
-    written = name_tokens(surname, given_names)
+    written = DossierNames.of(surname, given_names).words
     as_written = sum(any(w.startswith(word.prefix) for w in written) for word in search.words)
     return -round(score, 4), -surname_first, -as_written, fold(surname), fold(given_names), dossier_id
