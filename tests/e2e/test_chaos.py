@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -107,21 +107,29 @@ def _depths(sqs: Any, names: Names) -> dict[str, int]:
     return out
 
 
-def _settle(client: LocalClient, token: str, submissions: list[str], timeout_s: float) -> dict[str, list[dict]]:
+def _settle(client: LocalClient, token: str, submissions: list[str], timeout_s: float,
+            depths: Callable[[], dict[str, int]] = dict) -> dict[str, list[dict]]:
+    """Wait until every submission's documents are final. If some are not, the message says where
+    they stand (no document yet: the S3 event never reached intake; else each one's status) and how
+    many messages each queue holds."""
     views: dict[str, list[dict]] = {}
+    states: dict[str, str] = {}
     pending = list(submissions)
     deadline = time.monotonic() + timeout_s
     while pending and time.monotonic() < deadline:
         still = []
         for sid in pending:
-            documents = client.get(token, f"/api/submissions/{sid}")["documents"]
-            views[sid] = documents
+            view = client.get(token, f"/api/submissions/{sid}")
+            documents = views[sid] = view["documents"]
+            states[sid] = view["status"]
             if not documents or any(d["status"] not in FINAL for d in documents):
                 still.append(sid)
         pending = still
         if pending:
             time.sleep(1)
-    assert not pending, f"{len(pending)} submissions not final after {timeout_s}s: {pending[:5]}"
+    assert not pending, f"{len(pending)} submissions not final after {timeout_s}s: " + json.dumps(
+        {sid: [states.get(sid), *({k: d.get(k) for k in ("documentId", "filename", "status", "reason")}
+                                  for d in views.get(sid, []))] for sid in pending[:5]}) + f"; queues: {depths()}"
     return views
 
 
@@ -147,7 +155,7 @@ def test_300_documents_with_20_percent_faults_lose_nothing(chaos_stack: tuple[Lo
     with ThreadPoolExecutor(max_workers=6) as pool:
         submissions = list(pool.map(lambda i: client.upload(sender, *_scan(i)), range(DOCUMENTS)))
     uploaded_s = time.monotonic() - started
-    views = _settle(client, sender, submissions, SETTLE_TIMEOUT_S)
+    views = _settle(client, sender, submissions, SETTLE_TIMEOUT_S, lambda: _depths(sqs, names))
     settled_s = time.monotonic() - started
 
     # the queues drain (duplicate hand-ons after "after:queue.send" faults are de-duplicated)
