@@ -13,6 +13,7 @@ import pytest
 
 from eakte.logic.identity import (
     LOOSE_SIM,
+    Leniency,
     PersonData,
     names_compatible,
     resolve,
@@ -298,6 +299,29 @@ def test_1_january_tells_only_the_year() -> None:
     # the surname and 1 January of a year are not the person, even with the uploader's word
     surname = person("OLIYNYK", "", "1966-01-01")
     assert with_declared(surname, resolve(surname, {}, [taras]), taras, [taras]).dossier_id is None
+
+
+def test_the_leniencies_production_lacks_do_what_the_frontier_measures() -> None:
+    """bench/identity.py --frontier prices these rules; they must file what they say they would,
+    and nothing is filed by them unless asked (STRICT is the default everywhere)."""
+    taras = dossier("D-TARAS", "Oliinyk", "Taras", "1966-01-01")
+    doc = person("OLIYNYK", "TARAS", "1966-01-01")
+    assert resolve(doc, {}, [taras]).dossier_id is None
+    filed = resolve(doc, {}, [taras], leniency=Leniency(names_and_1_january=True))
+    assert filed.dossier_id == "D-TARAS" and filed.outcome == "name_and_birth_date"
+    # the uploader named Serhii; the page shows only the surname and the twins' birth date
+    surname_only = person("TKACHENKO", "", "2000-10-12")
+    both = resolve(surname_only, {}, [SERHII, DMYTRO])
+    assert with_declared(surname_only, both, SERHII, [SERHII, DMYTRO]).dossier_id is None
+    picked = with_declared(surname_only, both, SERHII, [SERHII, DMYTRO],
+                           leniency=Leniency(uploader_picks_namesake=True))
+    assert picked.dossier_id == "D-SERHII" and picked.outcome == "declared"
+    # even so, not when a lookup hit its limit, nor a document that does not name the person
+    assert with_declared(surname_only, both, SERHII, [SERHII, DMYTRO], complete=False,
+                         leniency=Leniency(uploader_picks_namesake=True)).dossier_id is None
+    other = person("Tkachenko", "Dmytro", "2000-10-12")
+    assert with_declared(other, resolve(other, {}, [SERHII]), SERHII, [SERHII],
+                         leniency=Leniency(uploader_picks_namesake=True)).dossier_id is None
 
 
 def test_a_namesake_has_another_birthday() -> None:

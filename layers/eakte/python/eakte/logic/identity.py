@@ -23,7 +23,8 @@ document in the inbox costs a caseworker a minute. So a document is attached onl
 
 Everything else goes to the inbox with the plausible candidates and their scores; a document
 with none gets whom it may still mean (near_misses: born that day with names alike, or its names
-born on another day) at their low scores.
+born on another day) at their low scores. Two rules that would file more are deliberately absent
+(Leniency); bench/identity.py --frontier measures what each would file, right and wrong.
 """
 
 from __future__ import annotations
@@ -438,6 +439,22 @@ def score_dossier(person: PersonData, dossier: Dossier) -> Scored:
 
 
 @dataclass(frozen=True, slots=True)
+class Leniency:
+    """Rules the resolver deliberately does not apply. Each would file more documents without a
+    human and some of them into the wrong person's dossier; bench/identity.py --frontier measures
+    both, so that the precision-first choice is a measured one. Production resolves with STRICT
+    (none of them); they are not settings an office can switch on."""
+
+    # names + 1 January of a year identify a person (resolve): strangers of that name and year too
+    names_and_1_january: bool = False
+    # the person the uploader named is chosen from namesakes the document fits alike (with_declared)
+    uploader_picks_namesake: bool = False
+
+
+STRICT = Leniency()
+
+
+@dataclass(frozen=True, slots=True)
 class Resolution:
     dossier_id: str | None
     candidates: list[DossierCandidate]
@@ -481,7 +498,7 @@ def _candidate(s: Scored, score: float | None = None, reason: str | None = None)
 
 
 def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
-            others: Iterable[Dossier], *, complete: bool = True) -> Resolution:
+            others: Iterable[Dossier], *, complete: bool = True, leniency: Leniency = STRICT) -> Resolution:
     """Decide from the dossiers found by each reference field and by name/birth date lookups.
 
     `complete=False`: a lookup hit its limit, so a better candidate may be missing; then no
@@ -513,7 +530,7 @@ def resolve(person: PersonData, by_reference: Mapping[str, Sequence[Dossier]],
         best = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         if best.birth == "same" and best.score >= ATTACH_SCORE and best.score - runner_up >= MARGIN:
-            if not placeholder_birth_date(person.birth_date):
+            if not placeholder_birth_date(person.birth_date) or leniency.names_and_1_january:
                 return Resolution(best.dossier.dossier_id, [_candidate(best)], "name_and_birth_date")
             # a name and 1 January of a year: a stranger of that name and year fits as well
             scored[0] = replace(best, reason=f"{best.reason} (1 January: often a birthday unknown)")
@@ -557,7 +574,7 @@ def _backs(person: PersonData, s: Scored, min_name: float = ATTACH_SCORE, misrea
 
 
 def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
-                  others: Iterable[Dossier] = (), *, complete: bool = True) -> Resolution:
+                  others: Iterable[Dossier] = (), *, complete: bool = True, leniency: Leniency = STRICT) -> Resolution:
     """The uploader said whom the document concerns (resolved, by the same rules, to `declared`).
     That lets a document that shows only a name be filed, but never more than the document
     says: it must name that person itself (_backs: the names, or the surname and the same birth
@@ -572,9 +589,9 @@ def with_declared(person: PersonData, own: Resolution, declared: Dossier | None,
     s = score_dossier(person, declared)
     if _backs(person, s, misread_day=True, surname_and_birth=True):
         near = s.names.score - MARGIN
-        namesakes = {o.dossier_id for o in others
-                     if o.dossier_id != declared.dossier_id
-                     and _backs(person, score_dossier(person, o), near, misread_day=True, surname_and_birth=True)}
+        namesakes = set() if leniency.uploader_picks_namesake else {
+            o.dossier_id for o in others if o.dossier_id != declared.dossier_id
+            and _backs(person, score_dossier(person, o), near, misread_day=True, surname_and_birth=True)}
         if not namesakes and complete:
             return Resolution(declared.dossier_id, [_candidate(s, 1.0, f"named by the uploader, {s.reason}")],
                               "declared")

@@ -18,6 +18,8 @@ from eakte.logic.addresses import misread_address_keys
 from eakte.logic.identity import (
     COLLECTIVE_ADDRESS,
     DOSSIER_REFERENCE,
+    STRICT,
+    Leniency,
     PersonData,
     Resolution,
     canonical_name,
@@ -261,6 +263,9 @@ class IndexStage(StageBase):
     # below this type confidence the document goes to the inbox; None: the calibrated threshold
     # shipped with the model (eakte.recognition.calibration). Tests set it explicitly.
     review_threshold: float | None = None
+    # rules the resolver deliberately does not apply (logic.identity.Leniency): only
+    # bench/identity.py --frontier sets others, to measure what they would file, right and wrong
+    leniency: Leniency = STRICT
 
     @property
     def threshold(self) -> float:
@@ -299,7 +304,7 @@ class IndexStage(StageBase):
         document that fits no one opens a dossier; any other gets its near misses (_near_misses)."""
         person = PersonData.from_fields(doc.fields)
         by_reference, others, complete = self._lookup(person)
-        resolution = resolve(person, by_reference, others, complete=complete)
+        resolution = resolve(person, by_reference, others, complete=complete, leniency=self.leniency)
         if resolution.dossier_id is None and person.birth_date and complete:
             # everyone born that day, so that a name the OCR misread in its key letters is found
             # too ('Haiimi'); not on a crowded date (1 January), where a full page proves nothing
@@ -307,7 +312,7 @@ class IndexStage(StageBase):
                                                             limit=_CANDIDATE_LIMIT))
             if len(born) < _CANDIDATE_LIMIT:
                 others = [*others, *born]
-                resolution = resolve(person, by_reference, others, complete=complete)
+                resolution = resolve(person, by_reference, others, complete=complete, leniency=self.leniency)
         if resolution.dossier_id is None and person.address:
             at_address = self._records.dossiers_at(person.address, COLLECTIVE_ADDRESS + 1)
             for misread in misread_address_keys(person.address) if not at_address else ():
@@ -316,7 +321,8 @@ class IndexStage(StageBase):
             residents = [d for i in at_address if i not in known and (d := self._records.get_dossier(i))]
             resolution = with_address(person, resolution, at_address, [*others, *residents], complete=complete)
         if resolution.dossier_id is None:
-            resolution = with_declared(person, resolution, self._declared_dossier(doc), others, complete=complete)
+            resolution = with_declared(person, resolution, self._declared_dossier(doc), others, complete=complete,
+                                       leniency=self.leniency)
         if resolution.dossier_id or resolution.candidates:
             return resolution
         if doc.document_type in IDENTITY_DOCUMENT_TYPES and person.surname and person.birth_date \
@@ -351,7 +357,7 @@ class IndexStage(StageBase):
             return None
         declared = PersonData.from_declared(submission.concerns)
         by_reference, others, complete = self._lookup(declared)
-        found = resolve(declared, by_reference, others, complete=complete)
+        found = resolve(declared, by_reference, others, complete=complete, leniency=self.leniency)
         return self._records.get_dossier(found.dossier_id) if found.dossier_id else None
 
     def _lookup(self, person: PersonData) -> tuple[dict[str, list[Dossier]], list[Dossier], bool]:
