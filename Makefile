@@ -74,7 +74,7 @@ bench: install
 	nice -n 10 $(PY) bench/recognition.py
 	nice -n 10 $(PY) bench/identity.py --through-ocr --out bench/results/identity-ocr.json
 	$(PY) bench/identity.py --profile legacy --out bench/results/identity-legacy.json
-	$(PY) bench/identity.py --seeds 1-20 --out bench/results/identity-seeds.json
+	$(PY) bench/identity.py --seeds 1-20 --frontier --out bench/results/identity-seeds.json
 	$(PY) bench/identity_name_alone.py
 	$(PY) bench/search.py --out bench/results/search.json
 

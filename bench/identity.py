@@ -31,6 +31,7 @@ import argparse
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT / "layers" / "eakte" / "python"))
 from bench.report import folded, print_rows, write_result  # noqa: E402
 from eakte.adapters.memory import MemoryObjectStore, MemoryQueue, MemoryRecordStore  # noqa: E402
 from eakte.logic.addresses import address_key  # noqa: E402
+from eakte.logic.identity import STRICT, Leniency  # noqa: E402
 from eakte.logic.intake import Buckets  # noqa: E402
 from eakte.logic.stages import IndexStage  # noqa: E402
 from eakte.models.document import (  # noqa: E402
@@ -184,9 +186,10 @@ def strongest_evidence(d: IdDocument, truth: IdPerson) -> str:
 
 
 def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str = "typed",
-        declarations: bool = True, read: list[Recognition] | None = None) -> dict[str, Any]:
+        declarations: bool = True, read: list[Recognition] | None = None,
+        leniency: Leniency = STRICT) -> dict[str, Any]:
     """`read`: the documents as recognition read them through the OCR (read_through_ocr), in
-    place of the generated fields."""
+    place of the generated fields. `leniency`: rules production does not apply (--frontier)."""
     corpus = identity_corpus(seed=seed, dossiers=dossiers, documents=documents, profile=profile)
     if not declarations:
         for d in corpus.documents:
@@ -202,6 +205,7 @@ def run(dossiers: int = 1200, documents: int = 2400, seed: int = 7, profile: str
     persons = {p.key: p for p in corpus.persons}
     owners = set(owner.values())
     stage = IndexStage(records, MemoryObjectStore(), MemoryQueue(), Buckets("in", "arch"), clock=lambda: NOW)
+    stage.leniency = leniency
     outcomes: Counter[str] = Counter()
     false_examples: list[dict[str, Any]] = []
     missed_by_variation: Counter[str] = Counter()
@@ -394,20 +398,74 @@ def print_table(r: dict[str, Any]) -> None:
     print_rows(rows, heading="identity resolution")
 
 
-def run_seeds(seeds: list[int], dossiers: int = 1200, documents: int = 2400, profile: str = "typed") -> dict[str, Any]:
+SEED_FIGURES = ("false_attachments", "precision", "recall", "outcomes", "documents_of_persons_with_dossier",
+                "false_attachment_examples")
+
+
+def _seed_run(dossiers: int, documents: int, seed: int, profile: str, leniency: Leniency) -> dict[str, Any]:
+    r = run(dossiers, documents, seed, profile, leniency=leniency)
+    return {k: r[k] for k in SEED_FIGURES}
+
+
+def run_seeds(seeds: list[int], dossiers: int = 1200, documents: int = 2400, profile: str = "typed",
+              leniency: Leniency = STRICT, workers: int = 1) -> dict[str, Any]:
     """`run` for each seed (other generated offices): do the false attachments stay at zero?"""
-    per_seed = {}
-    for seed in seeds:
-        r = run(dossiers, documents, seed, profile)
-        per_seed[seed] = {k: r[k] for k in ("false_attachments", "precision", "recall", "outcomes",
-                                            "false_attachment_examples")}
+    if workers > 1:  # each run is independent and CPU-bound: one process per core
+        with ProcessPoolExecutor(workers) as pool:
+            runs = list(pool.map(_seed_run, *zip(*((dossiers, documents, s, profile, leniency) for s in seeds),
+                                                 strict=True)))
+    else:
+        runs = [_seed_run(dossiers, documents, s, profile, leniency) for s in seeds]
+    return _over_seeds(profile, dict(zip(seeds, runs, strict=True)))
+
+
+def _over_seeds(profile: str, per_seed: dict[int, dict[str, Any]]) -> dict[str, Any]:
     correct = sum(r["outcomes"].get("correct", 0) for r in per_seed.values())
     false = sum(r["false_attachments"] for r in per_seed.values())
-    return {"profile": profile, "seeds": per_seed, "false_attachments": false,
+    positives = sum(r["documents_of_persons_with_dossier"] for r in per_seed.values())
+    return {"profile": profile, "seeds": per_seed, "correct": correct, "false_attachments": false,
             "seeds_with_false_attachments": sorted(s for s, r in per_seed.items() if r["false_attachments"]),
             "precision": round(correct / (correct + false), 5) if correct + false else None,
+            "recall": round(correct / positives, 4) if positives else None,
             "recall_min": min(r["recall"] for r in per_seed.values()),
             "recall_max": max(r["recall"] for r in per_seed.values())}
+
+
+# The rules production deliberately lacks (logic.identity.Leniency), alone and together: what
+# each would file right and wrong over the same generated offices. The recall target's price.
+FRONTIER = {
+    "as built (none)": STRICT,
+    "the uploader picks among namesakes": Leniency(uploader_picks_namesake=True),
+    "names + 1 January identify": Leniency(names_and_1_january=True),
+    "both": Leniency(names_and_1_january=True, uploader_picks_namesake=True),
+}
+
+
+def run_frontier(seeds: list[int], dossiers: int = 1200, documents: int = 2400,
+                 profile: str = "typed", workers: int = 1) -> dict[str, Any]:
+    """run_seeds under each of FRONTIER (in "rules"); production's own run in full ("as_built")."""
+    tasks = [(name, seed) for name in FRONTIER for seed in seeds]
+    args = [(dossiers, documents, seed, profile, FRONTIER[name]) for name, seed in tasks]
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            runs = list(pool.map(_seed_run, *zip(*args, strict=True)))
+    else:
+        runs = [_seed_run(*a) for a in args]
+    per_rule = {name: _over_seeds(profile, {seed: r for (n, seed), r in zip(tasks, runs, strict=True) if n == name})
+                for name in FRONTIER}
+    return {"profile": profile, "seeds": seeds, "as_built": per_rule[next(iter(FRONTIER))],
+            "rules": {name: {k: r[k] for k in ("correct", "false_attachments", "seeds_with_false_attachments",
+                                               "precision", "recall", "recall_min", "recall_max")}
+                      | {"false_attachment_examples": [e for s in r["seeds"].values()
+                                                       for e in s["false_attachment_examples"]][:10]}
+                      for name, r in per_rule.items()}}
+
+
+def print_frontier(r: dict[str, Any]) -> None:
+    rows = [(f"{name}: correct / FALSE / recall (lowest - highest seed)",
+             f"{v['correct']} / {v['false_attachments']} / {v['recall']} ({v['recall_min']} - {v['recall_max']})")
+            for name, v in r["rules"].items()]
+    print_rows(rows, heading=f"rules production lacks, over {len(r['seeds'])} seeds ({r['profile']})")
 
 
 def print_seeds(r: dict[str, Any]) -> None:
@@ -417,6 +475,7 @@ def print_seeds(r: dict[str, Any]) -> None:
     rows += [("FALSE attachments, all seeds", r["false_attachments"]),
              ("seeds with a false attachment", ", ".join(map(str, r["seeds_with_false_attachments"])) or "none"),
              ("precision, all seeds", r["precision"]),
+             ("recall, all seeds", r["recall"]),
              ("recall, lowest / highest seed", f"{r['recall_min']} / {r['recall_max']}")]
     print_rows(rows, heading=f"identity resolution over {len(r['seeds'])} seeds ({r['profile']})")
 
@@ -441,11 +500,21 @@ def main() -> int:
     parser.add_argument("--through-ocr", action="store_true",
                         help="render each document as a page, OCR it (Tesseract, cached) and resolve what "
                              "recognition reads (about 1 s per uncached page and worker)")
-    parser.add_argument("--workers", type=int, default=2, help="OCR workers for --through-ocr")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="OCR workers for --through-ocr; processes for --seeds (one run per seed and rule)")
+    parser.add_argument("--frontier", action="store_true",
+                        help="with --seeds: also under each rule production lacks (FRONTIER), its "
+                             "correct and false attachments (4 runs per seed, about 35 s each)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "identity.json")
     args = parser.parse_args()
-    if args.seeds:
-        result = run_seeds(args.seeds, args.dossiers, args.documents, args.profile)
+    if args.frontier and not args.seeds:
+        parser.error("--frontier needs --seeds (one office says little about false attachments)")
+    if args.seeds and args.frontier:
+        result = run_frontier(args.seeds, args.dossiers, args.documents, args.profile, args.workers)
+        print_seeds(result["as_built"])
+        print_frontier(result)
+    elif args.seeds:
+        result = run_seeds(args.seeds, args.dossiers, args.documents, args.profile, workers=args.workers)
         print_seeds(result)
     else:
         result = run_with_baseline(args.dossiers, args.documents, args.seed, args.profile, args.through_ocr,
