@@ -433,8 +433,9 @@ def _over_seeds(profile: str, per_seed: dict[int, dict[str, Any]]) -> dict[str, 
 
 # The rules production deliberately lacks (logic.identity.Leniency), alone and together: what
 # each would file right and wrong over the same generated offices. The recall target's price.
+AS_BUILT = "as built (none)"
 FRONTIER = {
-    "as built (none)": STRICT,
+    AS_BUILT: STRICT,
     "the uploader picks among namesakes": Leniency(uploader_picks_namesake=True),
     "names + 1 January identify": Leniency(names_and_1_january=True),
     "both": Leniency(names_and_1_january=True, uploader_picks_namesake=True),
@@ -444,16 +445,9 @@ FRONTIER = {
 def run_frontier(seeds: list[int], dossiers: int = 1200, documents: int = 2400,
                  profile: str = "typed", workers: int = 1) -> dict[str, Any]:
     """run_seeds under each of FRONTIER (in "rules"); production's own run in full ("as_built")."""
-    tasks = [(name, seed) for name in FRONTIER for seed in seeds]
-    args = [(dossiers, documents, seed, profile, FRONTIER[name]) for name, seed in tasks]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            runs = list(pool.map(_seed_run, *zip(*args, strict=True)))
-    else:
-        runs = [_seed_run(*a) for a in args]
-    per_rule = {name: _over_seeds(profile, {seed: r for (n, seed), r in zip(tasks, runs, strict=True) if n == name})
-                for name in FRONTIER}
-    return {"profile": profile, "seeds": seeds, "as_built": per_rule[next(iter(FRONTIER))],
+    per_rule = {name: run_seeds(seeds, dossiers, documents, profile, leniency, workers)
+                for name, leniency in FRONTIER.items()}
+    return {"profile": profile, "seeds": seeds, "as_built": per_rule[AS_BUILT],
             "rules": {name: {k: r[k] for k in ("correct", "false_attachments", "seeds_with_false_attachments",
                                                "precision", "recall", "recall_min", "recall_max")}
                       | {"false_attachment_examples": [e for s in r["seeds"].values()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bench.identity import EVIDENCE, FRONTIER, run_frontier, strongest_evidence
+from bench.identity import AS_BUILT, EVIDENCE, FRONTIER, run_frontier, strongest_evidence
 from samples.identities import IdDeclared, IdDocument, IdPerson, Name
 
 AHV = "756.1234.5678.97"
@@ -59,7 +59,7 @@ def test_the_frontier_runs_each_rule_over_the_same_offices() -> None:
     r = run_frontier([3], dossiers=150, documents=300)
     rules = r["rules"]
     assert list(rules) == list(FRONTIER)
-    built = rules["as built (none)"]
+    built = rules[AS_BUILT]
     for name, v in rules.items():
         assert v["correct"] + v["false_attachments"] >= built["correct"] + built["false_attachments"], name
     assert rules["both"]["correct"] > built["correct"]
