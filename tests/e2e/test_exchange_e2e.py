@@ -25,12 +25,17 @@ def test_uploaded_event_is_acknowledged_by_the_federal_stand_in(stack: LocalClie
     sender = stack.token("gemeinde-e2e", ["municipality"], municipality="bfs-230")
     reader = stack.token("caseworker-e2e", ["caseworker"], team="team-a")
     person = event_person(777)
-    requests.post(f"{stack.base_url}/local/federal/control", json={"failureRate": 0.5}, timeout=5)
+    federal = f"{stack.base_url}/local/federal"
+    failures_before = requests.get(f"{federal}/stats", timeout=5).json()["transientFailures"]
+    # the endpoint fails the next two deliveries (503): the message is retried and still arrives. A
+    # count, not a rate: at a rate of 0.5 five failures in a row (1 in 32) back off past the wait
+    requests.post(f"{federal}/control", json={"failNext": 2}, timeout=5)
     try:
         first = stack.upload(sender, "zuzug.xml", person_event(person, 0, run="e2e"))
         message = wait_for(stack, sender, first, "ACKNOWLEDGED")
     finally:
-        requests.post(f"{stack.base_url}/local/federal/control", json={"failureRate": 0}, timeout=5)
+        requests.post(f"{federal}/control", json={"failNext": 0}, timeout=5)
+    assert requests.get(f"{federal}/stats", timeout=5).json()["transientFailures"] - failures_before == 2
     assert message["referenceMessageId"] == event_message_id(person, 0, "e2e")
     assert [e["status"] for e in message["history"]][-2:] == ["SENT", "ACKNOWLEDGED"]
     detail = stack.get(reader, f"/api/messages/{message['messageId']}")

@@ -3,10 +3,11 @@
 It listens on loopback, validates every delivered message against the same official schemas
 (eCH-0090 v2 envelope, eCH-0020 v3 data), accepts it with 202 and answers later, asynchronously
 like sedex, with an eCH-0090 receipt: 100 when valid, 310 with the validator's finding when not.
-It can be told to fail a fraction of deliveries transiently (503) or to be down for a while:
+It can be told to fail a fraction of deliveries transiently (503), or exactly the next few (a
+test that must finish in bounded time: retries back off exponentially), or to be down for a while:
 
-    POST /control {"failureRate": 0.1}      {"down": true} / {"down": false}
-                  {"downForSeconds": 30}     {"reset": true}
+    POST /control {"failureRate": 0.1}      {"failNext": 2}
+                  {"down": true} / {"down": false}    {"downForSeconds": 30}     {"reset": true}
     GET  /stats   counts; GET /stats?arrivals=1 also lists every accepted delivery in order
 """
 
@@ -56,6 +57,7 @@ class FederalStandIn:
         "accepted": 0, "duplicates": 0, "invalid": 0, "transientFailures": 0, "refusedWhileDown": 0,
         "receiptsSent": 0, "receiptErrors": 0})
     _down_until: float = 0.0
+    _fail_next: int = 0  # deliveries still to fail (control "failNext")
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pending: list[tuple[float, int, bytes]] = field(default_factory=list)
     _wake: threading.Condition = field(default_factory=threading.Condition)
@@ -102,11 +104,17 @@ class FederalStandIn:
                 self.counts = dict.fromkeys(self.counts, 0)
                 self.failure_rate = 0.0
                 self._down_until = 0.0
+                self._fail_next = 0
             if "failureRate" in request:
                 rate = float(request["failureRate"])
                 if not 0.0 <= rate <= 1.0:
                     raise ValueError("failureRate must be between 0 and 1")
                 self.failure_rate = rate
+            if "failNext" in request:
+                count = int(request["failNext"])
+                if count < 0:
+                    raise ValueError("failNext must not be negative")
+                self._fail_next = count
             if "down" in request:
                 self._down_until = float("inf") if request["down"] else 0.0
             if "downForSeconds" in request:
@@ -115,7 +123,8 @@ class FederalStandIn:
 
     def stats(self, with_arrivals: bool) -> dict[str, Any]:
         with self._lock:
-            body: dict[str, Any] = {**self.counts, "failureRate": self.failure_rate, "down": self.down,
+            body: dict[str, Any] = {**self.counts, "failureRate": self.failure_rate, "failNext": self._fail_next,
+                                    "down": self.down,
                                     "pendingReceipts": len(self._pending)}
             if with_arrivals:
                 body["arrivals"] = [{"messageId": a.message_id, "person": a.person, "reference": a.reference,
@@ -130,7 +139,8 @@ class FederalStandIn:
             if self.down:
                 self.counts["refusedWhileDown"] += 1
                 return 503, {"error": "the federal endpoint is down"}
-            if self.failure_rate and self._random.random() < self.failure_rate:
+            if self._fail_next or (self.failure_rate and self._random.random() < self.failure_rate):
+                self._fail_next = max(0, self._fail_next - 1)
                 self.counts["transientFailures"] += 1
                 return 503, {"error": "transient failure (injected)"}
         try:
